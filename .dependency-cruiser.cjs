@@ -1,0 +1,57 @@
+// Dependency boundaries of STYLE.md, checked by `npm run boundaries` (part of `npm run check`).
+const DOMAIN = '^src/(protocol|keys|tsm|trust|analytics|sim|ingest|core)/';
+const ADAPTERS = '^src/(storage|bus|transport|api|platform|cli)/';
+const IO_MODULES =
+  '^(node:)?(fs|fs/promises|net|dgram|http|https|http2|child_process|cluster|tls|dns|readline|os)$';
+const DRIVERS =
+  '^(better-sqlite3|pg|pg-copy-streams|aedes|mqtt|coap|fastify|@nats-io/.*|pkcs11js|graphene-pk11)$';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-imports-no-adapter',
+      comment:
+        'Domain areas never import an adapter, platform or cli (DESIGN.md: dependencies point inward).',
+      severity: 'error',
+      from: { path: DOMAIN },
+      to: { path: ADAPTERS },
+    },
+    {
+      name: 'domain-does-no-io',
+      comment: 'Domain areas do no I/O: no filesystem, network or process modules, no drivers.',
+      severity: 'error',
+      from: { path: DOMAIN, pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core', 'npm'], path: [IO_MODULES, DRIVERS] },
+    },
+    {
+      name: 'workers-only-in-analytics',
+      severity: 'error',
+      from: { path: '^src/(protocol|keys|tsm|trust|sim|ingest|core)/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?worker_threads$' },
+    },
+    {
+      name: 'areas-through-index',
+      comment: 'Other areas are imported only through their index.ts.',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: {
+        path: '^src/([^/]+)/.+',
+        pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'],
+      },
+    },
+    {
+      name: 'adapter-not-on-adapter',
+      comment: 'Adapters (storage/sqlite, bus/nats, ...) depend on their port, never on another adapter.',
+      severity: 'error',
+      from: { path: '^src/(storage|bus|transport)/([^/]+)/' },
+      to: { path: '^src/(storage|bus|transport)/([^/]+)/', pathNot: '^src/$1/$2/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '(^node_modules|\\.d\\.ts$)' },
+  },
+};

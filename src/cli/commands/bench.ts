@@ -1,0 +1,57 @@
+// `gridtrust bench <name>`: runs one benchmark of bench/ and prints its figures (JSON with --json).
+import type { Command } from 'commander';
+import type { RegisterCommand } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { printJson, type CliIo } from '../io.ts';
+
+/** What every benchmark module under bench/ exports. */
+export interface BenchModule {
+  runBench(ctx: BenchContext): Promise<Record<string, unknown>>;
+}
+
+export interface BenchContext {
+  io: CliIo;
+  /** True with --json: no progress output. */
+  quiet: boolean;
+  /** Scale factor from --scale (default 1): benchmarks shrink their workload for quick runs. */
+  scale: number;
+}
+
+interface BenchEntry {
+  describe: string;
+  load(): Promise<BenchModule>;
+}
+
+/** The registry of benchmarks; each entry's README is bench/<name>/README.md. */
+const BENCHES: Record<string, BenchEntry> = {};
+
+export const registerBench: RegisterCommand = (program: Command, ctx) => {
+  const names = Object.keys(BENCHES);
+  program
+    .command('bench')
+    .description('run a benchmark and report its figures as ratios to a reference measured in the same run')
+    .argument('<name>', `one of: ${names.length > 0 ? names.join(', ') : '(none yet)'}`)
+    .option('--json', 'print one JSON document on stdout')
+    .option('--scale <x>', 'shrink (<1) or grow (>1) the workload', '1')
+    .addHelpText(
+      'after',
+      `\nBenchmarks:\n${names.map((n) => `  ${n.padEnd(10)} ${BENCHES[n]?.describe ?? ''}`).join('\n')}`,
+    )
+    .action(async (name: string, opts: { json?: boolean; scale: string }) => {
+      const entry = BENCHES[name];
+      if (entry === undefined) {
+        throw new CliError('GT_ERR_CLI_UNKNOWN_BENCH', `no benchmark named "${name}"`, {
+          hint: `choose one of: ${names.join(', ') || '(none yet)'}`,
+        });
+      }
+      const scale = Number(opts.scale);
+      const mod = await entry.load();
+      const result = await mod.runBench({ io: ctx.io, quiet: opts.json === true, scale });
+      if (opts.json === true) printJson(ctx.io, result);
+      else {
+        for (const [k, v] of Object.entries(result)) {
+          ctx.io.out(`${k.padEnd(28)} ${JSON.stringify(v)}\n`);
+        }
+      }
+    });
+};

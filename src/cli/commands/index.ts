@@ -1,0 +1,5 @@
+// The list of subcommands. Each module registers one top-level command on the program.
+import type { RegisterCommand } from '../command.ts';
+import { registerBench } from './bench.ts';
+
+export const COMMANDS: readonly RegisterCommand[] = [registerBench];
