@@ -1,0 +1,12 @@
+// Transport error class and its closed set of codes (infrastructure faults only).
+import { GridtrustError, type GridtrustErrorOptions } from '../core/index.ts';
+
+export type TransportErrorCode =
+  'GT_ERR_TRANSPORT_LISTEN' | 'GT_ERR_TRANSPORT_CONNECT' | 'GT_ERR_TRANSPORT_SEND';
+
+/** Thrown when a socket cannot be bound, a broker cannot be reached or a send fails for good. */
+export class TransportError extends GridtrustError<TransportErrorCode> {
+  constructor(code: TransportErrorCode, message: string, options?: GridtrustErrorOptions) {
+    super(code, message, options);
+  }
+}

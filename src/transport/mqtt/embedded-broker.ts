@@ -1,0 +1,106 @@
+// Embedded MQTT 3.1.1 broker (aedes): uplinks go through the ingest sink and are PUBACKed only after commit.
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes, type Client, type PublishPacket } from 'aedes';
+import type { FrameMeta, FrameSink, Listener } from '../port.ts';
+import { isUplinkNamespace, parseUplinkTopic } from '../topics.ts';
+import { TransportError } from '../errors.ts';
+
+/** Options of {@link startEmbeddedBroker}. */
+export interface EmbeddedBrokerOptions {
+  sink: FrameSink;
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Largest accepted payload in bytes; bigger frames are rejected as TOO_LARGE. @default 1024 */
+  maxPayload?: number;
+  /** aedes drainTimeout: a stalled subscriber is dropped after this many ms. @default 5000 */
+  drainTimeoutMs?: number;
+  /** Called with infrastructure faults (the client is disconnected and retries). */
+  onError?: (e: unknown) => void;
+}
+
+/** A running embedded broker. `publishDownlink` sends a frame to `gt/v1/<title>/down`. */
+export interface EmbeddedBroker extends Listener {
+  publishDownlink(topic: string, frame: Uint8Array): Promise<void>;
+  readonly connectedClients: number;
+}
+
+function authorizePublishWith(opts: EmbeddedBrokerOptions) {
+  const maxPayload = opts.maxPayload ?? 1024;
+  return (client: Client | null, packet: PublishPacket, cb: (e?: Error | null) => void): void => {
+    if (client === null) return cb(null); // the platform's own downlink publishes
+    const meta: FrameMeta = { transport: 'mqtt', peer: client.id };
+    const parsed = parseUplinkTopic(packet.topic);
+    if (!parsed.ok) {
+      // MQTT 3.1.1 has no negative PUBACK: acknowledge and drop (authorizeForward never forwards it).
+      opts.sink.recordRejection('BAD_TOPIC', meta);
+      return cb(null);
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (payload.length > maxPayload) {
+      opts.sink.recordRejection('TOO_LARGE', { ...meta, topicTitle: parsed.title });
+      return cb(null);
+    }
+    opts.sink.handleFrame(payload, { ...meta, topicTitle: parsed.title }).then(
+      // A rejected frame is acknowledged too: resending it can never succeed, and a REPLAY of a frame
+      // whose first PUBACK was lost must be acknowledged so the terminal stops resending it.
+      () => cb(null),
+      (e: unknown) => {
+        opts.onError?.(e);
+        cb(e instanceof Error ? e : new Error('ingest failed')); // aedes closes the client: no PUBACK
+      },
+    );
+  };
+}
+
+/**
+ * Starts aedes on a TCP port. Uplinks (`gt/v1/<title>/up`) are handed to the sink inside
+ * `authorizePublish`, which aedes runs before it writes the PUBACK, so a PUBACK means "committed".
+ * Uplinks are never forwarded to subscribers; only downlink topics are.
+ */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const aedes = await Aedes.createBroker({
+    drainTimeout: opts.drainTimeoutMs ?? 5000,
+    concurrency: 1000,
+    authorizePublish: authorizePublishWith(opts),
+    authorizeSubscribe: (_c, sub, cb) => cb(null, isUplinkNamespace(sub.topic) ? null : sub),
+    authorizeForward: (_c, packet) => (isUplinkNamespace(packet.topic) ? null : packet),
+  });
+  const server = createServer((socket) => aedes.handle(socket));
+  const port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  return {
+    port,
+    get connectedClients() {
+      return aedes.connectedClients;
+    },
+    publishDownlink: (topic, frame) =>
+      new Promise((resolve, reject) => {
+        aedes.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(frame), qos: 1, retain: false, dup: false },
+          (e) => (e ? reject(e) : resolve()),
+        );
+      }),
+    close: () => closeAll(server, aedes),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) =>
+      reject(
+        new TransportError('GT_ERR_TRANSPORT_LISTEN', `cannot listen for MQTT on ${host}:${port}`, {
+          hint: 'choose another --mqtt-port, or 0 for a free port',
+          cause: e,
+        }),
+      ),
+    );
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function closeAll(server: Server, aedes: Aedes): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => aedes.close(() => resolve()));
+  await closed;
+}

@@ -1,0 +1,83 @@
+// External-broker gateway (mqtt.js): subscribes QoS 1 to uplinks and acks each one only after commit.
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { FrameSink, Listener } from '../port.ts';
+import { SHARED_UPLINK_FILTER, UPLINK_FILTER, parseUplinkTopic } from '../topics.ts';
+import { TransportError } from '../errors.ts';
+
+/** Options of {@link startMqttGateway}. */
+export interface MqttGatewayOptions {
+  sink: FrameSink;
+  /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
+  url: string;
+  /** 4 = MQTT 3.1.1, 5 = MQTT 5 (enables the shared subscription). @default 5 */
+  protocolVersion?: 4 | 5;
+  /** Persistent session id: unacked uplinks are redelivered to it after a restart. */
+  clientId: string;
+  /** With MQTT 5: join `$share/gridtrust/...` so several gateways share the load. @default true */
+  shared?: boolean;
+  onError?: (e: unknown) => void;
+}
+
+/** A connected gateway; `publishDownlink` sends to `gt/v1/<title>/down` through the broker. */
+export interface MqttGateway extends Omit<Listener, 'port'> {
+  publishDownlink(topic: string, frame: Uint8Array): Promise<void>;
+}
+
+function handleMessageWith(opts: MqttGatewayOptions) {
+  return (packet: IPublishPacket, done: (e?: Error) => void): void => {
+    const meta = { transport: 'mqtt-gateway' as const, peer: opts.clientId };
+    const parsed = parseUplinkTopic(packet.topic);
+    if (!parsed.ok) {
+      opts.sink.recordRejection('BAD_TOPIC', meta);
+      return done();
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    opts.sink.handleFrame(payload, { ...meta, topicTitle: parsed.title }).then(
+      () => done(), // mqtt.js sends the PUBACK when done() is called: only after commit
+      (e: unknown) => {
+        // Not acknowledged: the broker redelivers it on reconnect (persistent session).
+        opts.onError?.(e);
+        done(e instanceof Error ? e : new Error('ingest failed'));
+      },
+    );
+  };
+}
+
+/**
+ * Connects to an external broker (Mosquitto, EMQX, ...) with a persistent session (`clean: false`) and
+ * subscribes QoS 1 to every uplink. mqtt.js acknowledges a message only when `handleMessage` calls
+ * back, which we do after the durable commit.
+ */
+export async function startMqttGateway(opts: MqttGatewayOptions): Promise<MqttGateway> {
+  const version = opts.protocolVersion ?? 5;
+  const clientOpts: IClientOptions = {
+    clientId: opts.clientId,
+    protocolVersion: version,
+    clean: false,
+    reconnectPeriod: 1000,
+    ...(version === 5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
+  };
+  const client: MqttClient = mqtt.connect(opts.url, clientOpts);
+  client.handleMessage = handleMessageWith(opts);
+  client.on('error', (e) => opts.onError?.(e));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    const filter = version === 5 && opts.shared !== false ? SHARED_UPLINK_FILTER : UPLINK_FILTER;
+    await client.subscribeAsync(filter, { qos: 1 });
+  } catch (cause) {
+    client.end(true);
+    throw new TransportError('GT_ERR_TRANSPORT_CONNECT', `cannot connect to MQTT broker ${opts.url}`, {
+      hint: 'check the broker address and that it accepts this protocol version',
+      cause,
+    });
+  }
+  return {
+    publishDownlink: async (topic, frame) => {
+      await client.publishAsync(topic, Buffer.from(frame), { qos: 1 });
+    },
+    close: () => client.endAsync(),
+  };
+}
