@@ -1,0 +1,103 @@
+// Platform configuration: defaults < config file < GRIDTRUST_* environment < flags; validated at once, frozen.
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { PlatformError } from './errors.ts';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+
+/** The schema of the embedded preset's configuration (every field documented in docs/operator-guide.md). */
+export const PlatformConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1 }),
+    host: Type.String({ minLength: 1 }),
+    mqttPort: Port,
+    coapPort: Port,
+    httpPort: Port,
+    tenant: Type.Integer({ minimum: 0, maximum: 0xffffffff }),
+    /** Optional external broker (cluster preset / gateway mode), e.g. mqtt://127.0.0.1:1883. */
+    externalMqttUrl: Type.Optional(Type.String({ pattern: '^mqtts?://' })),
+    maxFrameBytes: Type.Integer({ minimum: 33, maximum: 65536 }),
+    batchMaxFrames: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    batchMaxDelayMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    cycleMs: Type.Integer({ minimum: 1000 }),
+    readyFile: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A validated, frozen configuration. */
+export type PlatformConfig = Readonly<Static<typeof PlatformConfigSchema>>;
+
+/** Defaults of every field but dataDir (which the caller must give). */
+export const PLATFORM_DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  mqttPort: 1883,
+  coapPort: 5683,
+  httpPort: 8080,
+  tenant: 1,
+  maxFrameBytes: 1024,
+  batchMaxFrames: 512,
+  batchMaxDelayMs: 2,
+  cycleMs: 60_000,
+});
+
+/** Environment variable per field: `GRIDTRUST_MQTT_PORT` → mqttPort, etc. */
+export const ENV_PREFIX = 'GRIDTRUST_';
+
+const NUMERIC = new Set([
+  'mqttPort',
+  'coapPort',
+  'httpPort',
+  'tenant',
+  'maxFrameBytes',
+  'batchMaxFrames',
+  'batchMaxDelayMs',
+  'cycleMs',
+]);
+
+function envName(field: string): string {
+  return ENV_PREFIX + field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+/** Reads the `GRIDTRUST_*` variables that name a config field (unknown ones are ignored). */
+export function configFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of Object.keys(PlatformConfigSchema.properties)) {
+    const v = env[envName(field)];
+    if (v === undefined || v === '') continue;
+    out[field] = NUMERIC.has(field) && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+  }
+  return out;
+}
+
+/** The layers merged in increasing precedence. */
+export interface ConfigLayers {
+  file?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  flags?: Record<string, unknown>;
+}
+
+/**
+ * Merges the layers over the defaults, validates the result against the schema and reports every
+ * problem at once in one PlatformError (`GT_ERR_PLATFORM_CONFIG`), then freezes it.
+ */
+export function resolvePlatformConfig(layers: ConfigLayers): PlatformConfig {
+  const merged: Record<string, unknown> = { ...PLATFORM_DEFAULTS };
+  for (const layer of [layers.file, layers.env, layers.flags]) {
+    for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) merged[k] = v;
+  }
+  const problems = [...Value.Errors(PlatformConfigSchema, merged)].map(
+    (e) => `${e.path === '' ? '(root)' : e.path.slice(1)}: ${e.message}`,
+  );
+  if (!('dataDir' in merged)) problems.push('dataDir: is required (--data-dir or GRIDTRUST_DATA_DIR)');
+  if (problems.length > 0) {
+    throw new PlatformError(
+      'GT_ERR_PLATFORM_CONFIG',
+      `invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`,
+      {
+        hint: 'fix the listed fields in the config file, GRIDTRUST_* variables or flags (docs/operator-guide.md)',
+      },
+    );
+  }
+  return Object.freeze(merged as Static<typeof PlatformConfigSchema>);
+}
