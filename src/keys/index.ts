@@ -1,0 +1,23 @@
+// Public entry of the keys area: key lifecycle (SP 800-57), the key registry and its store port, key wrap.
+export type { KeyState, KeyPhase, TransitionCheck, TransitionRefusal } from './lifecycle.ts';
+export {
+  KEY_STATES,
+  allowedKeyTransitions,
+  checkKeyTransition,
+  isKeyState,
+  keyPhase,
+  mayProcess,
+  mayProtect,
+} from './lifecycle.ts';
+export type {
+  AuditInput,
+  KeyRecord,
+  KeyRef,
+  KeyTransitionRequest,
+  KeyTransitionResult,
+  NewTerminals,
+  RegistryStore,
+  TerminalRecord,
+  TerminalStatus,
+} from './registry-types.ts';
+export { ROOT_KEY_PURPOSE } from './registry-types.ts';

@@ -1,0 +1,26 @@
+// Public entry of the storage area: the store port, its in-memory reference, and the SQLite adapter.
+export type {
+  AggregateBucket,
+  AggregateQuery,
+  AuditRecord,
+  AuditVerification,
+  CommitBatch,
+  CommitResult,
+  EvidenceDelta,
+  EvidenceRecord,
+  Reading,
+  ReadingInput,
+  ReadingQuery,
+  RejectCountDelta,
+  RejectCounts,
+  ReplayKey,
+  ReplayState,
+  ReplayUpdate,
+  Store,
+  StoreFactory,
+  TerminalStatusChange,
+} from './types.ts';
+export { StorageError, type StorageErrorCode } from './errors.ts';
+export { GENESIS_HASH, verifyAuditChain } from './audit-chain.ts';
+export { mergeReplayStates, REPLAY_WINDOW_BITS } from './replay-merge.ts';
+export { createMemoryStore } from './memory/memory-store.ts';

@@ -1,0 +1,203 @@
+// The store port: every record the platform persists, and the atomic ingestion batch.
+import type { TerminalId, UnixMillis } from '../core/index.ts';
+import type { AuditInput, RegistryStore, TerminalStatus } from '../keys/index.ts';
+
+/** Replay window state of one (terminal, purpose, dir, version) key [SGT1-1.2 receiver rules]. */
+export interface ReplayState {
+  /** Highest accepted frame counter H. */
+  readonly highest: bigint;
+  /** 64-bit bitmap; bit i set = counter H − i was accepted. */
+  readonly bitmap: bigint;
+}
+
+/** Identifies one replay window: counters are per (terminal, purpose, dir, version) [SGT1-1.2]. */
+export interface ReplayKey {
+  readonly terminal: TerminalId;
+  readonly purpose: number;
+  /** 0 = up (terminal → platform), 1 = down. */
+  readonly dir: 0 | 1;
+  readonly version: number;
+}
+
+export interface ReplayUpdate extends ReplayKey {
+  readonly state: ReplayState;
+}
+
+/**
+ * One stored telemetry reading (spec §7.3) in SI units. `(terminal, purpose, keyVersion, fc)` is
+ * unique: the frame it came from can never be stored twice.
+ */
+export interface ReadingInput {
+  readonly terminal: TerminalId;
+  readonly purpose: number;
+  readonly keyVersion: number;
+  /** Frame counter of the SGT1 frame that carried it. */
+  readonly fc: number;
+  /** Measurement time (telemetry key 1), ms since the epoch. */
+  readonly ts: UnixMillis;
+  /** When the platform accepted the frame. */
+  readonly receivedAt: UnixMillis;
+  /** Voltage L1 in V (key 2). */
+  readonly voltage?: number | null;
+  /** Current L1 in A (key 3). */
+  readonly current?: number | null;
+  /** Active power import P in W (key 4). */
+  readonly activePower?: number | null;
+  /** Reactive power Q in var (key 5). */
+  readonly reactivePower?: number | null;
+  /** Power factor, −1..1 (key 6). */
+  readonly powerFactor?: number | null;
+  /** Frequency in Hz (key 7). */
+  readonly frequency?: number | null;
+  /** Active energy import register in Wh (key 8). */
+  readonly energyImport?: number | null;
+  /** Active energy export register in Wh (key 9). */
+  readonly energyExport?: number | null;
+  /** The decrypted CBOR record, when the caller keeps it. */
+  readonly raw?: Uint8Array | null;
+}
+
+/** A reading as read back: every field present (null when absent). */
+export type Reading = { readonly [K in keyof ReadingInput]-?: Exclude<ReadingInput[K], undefined> };
+
+/** Additive per-terminal behaviour evidence for one cycle (what the trust engine consumes). */
+export interface EvidenceDelta {
+  readonly terminal: TerminalId;
+  /** Trust cycle number (the platform decides its length). */
+  readonly cycle: number;
+  readonly requests?: number;
+  readonly replies?: number;
+  readonly duplicates?: number;
+  readonly late?: number;
+  readonly integrityFailures?: number;
+  /** Sum of delays in ms, and how many delays were summed (mean = sum / count). */
+  readonly delaySumMs?: number;
+  readonly delayCount?: number;
+}
+
+export interface EvidenceRecord {
+  readonly terminal: TerminalId;
+  readonly cycle: number;
+  readonly requests: number;
+  readonly replies: number;
+  readonly duplicates: number;
+  readonly late: number;
+  readonly integrityFailures: number;
+  readonly delaySumMs: number;
+  readonly delayCount: number;
+  /** delaySumMs / delayCount, or null when no delay was measured. */
+  readonly meanDelayMs: number | null;
+}
+
+/** Rejected frames to add to the counters; `terminal` when the frame named a known terminal. */
+export interface RejectCountDelta {
+  readonly reason: string;
+  readonly terminal?: TerminalId | null;
+  readonly count: number;
+}
+
+export interface RejectCounts {
+  readonly byReason: Readonly<Record<string, number>>;
+  readonly byTerminal: readonly { terminal: TerminalId; reason: string; count: number }[];
+}
+
+/** Everything one ingestion step writes, committed atomically (all or nothing). */
+export interface CommitBatch {
+  readonly readings?: readonly ReadingInput[];
+  readonly replayUpdates?: readonly ReplayUpdate[];
+  readonly evidenceDeltas?: readonly EvidenceDelta[];
+  readonly rejectCounts?: readonly RejectCountDelta[];
+  readonly audit?: readonly AuditInput[];
+}
+
+export interface CommitResult {
+  /** Readings newly stored. */
+  readonly stored: number;
+  /** Indexes (into `readings`) of readings already stored before: a retried or replayed frame. */
+  readonly duplicates: readonly number[];
+}
+
+/** One audit log record: the input plus its place in the SHA-256 hash chain. */
+export interface AuditRecord extends AuditInput {
+  readonly seq: number;
+  /** Hex SHA-256 of the previous record (64 zeros for the first). */
+  readonly prevHash: string;
+  /** Hex SHA-256 over this record's canonical form, including prevHash. */
+  readonly hash: string;
+}
+
+export type AuditVerification =
+  | { ok: true; count: number; head: string }
+  | { ok: false; brokenAt: number; reason: 'BAD_HASH' | 'BAD_LINK' | 'BAD_SEQ' };
+
+export interface ReadingQuery {
+  readonly terminal: TerminalId;
+  /** Inclusive lower bound on `ts`. */
+  readonly from?: UnixMillis;
+  /** Exclusive upper bound on `ts`. */
+  readonly to?: UnixMillis;
+  /** Maximum rows, oldest first. @default 10000 */
+  readonly limit?: number;
+}
+
+export interface AggregateQuery {
+  readonly terminal?: TerminalId;
+  readonly from: UnixMillis;
+  readonly to: UnixMillis;
+  /** Bucket width in ms (e.g. 3_600_000 for hourly). */
+  readonly bucketMs: number;
+}
+
+export interface AggregateBucket {
+  /** Bucket start, ms. */
+  readonly start: UnixMillis;
+  readonly count: number;
+  /** Mean active power in W over the readings in the bucket (null if none had P). */
+  readonly meanActivePower: number | null;
+  readonly maxActivePower: number | null;
+}
+
+export interface TerminalStatusChange {
+  readonly id: TerminalId;
+  readonly status: TerminalStatus;
+  readonly at: UnixMillis;
+  readonly actor: string;
+  readonly reason: string;
+}
+
+/**
+ * The storage port. Every method is async so that PostgreSQL can implement it; the memory store is
+ * the reference and `conformance.ts` is the suite every adapter passes.
+ */
+export interface Store extends RegistryStore {
+  /** Sets a terminal's status (e.g. `quarantined`), audited; false if the terminal is unknown. */
+  setTerminalStatus(change: TerminalStatusChange): Promise<boolean>;
+  getReplayState(key: ReplayKey): Promise<ReplayState | undefined>;
+  /** All replay windows of one terminal, or of every terminal (to warm a cache at start). */
+  listReplayStates(terminal?: TerminalId): Promise<ReplayUpdate[]>;
+  /**
+   * Writes readings, replay-window updates, evidence, reject counters and audit entries in one
+   * transaction; resolves only after it is durable. Readings already stored are skipped and reported
+   * in `duplicates`; replay windows are merged (never move backwards). Throws `StorageError` (and
+   * writes nothing) when the batch is invalid, e.g. a reading of an unknown terminal.
+   */
+  commitBatch(batch: CommitBatch): Promise<CommitResult>;
+  queryReadings(query: ReadingQuery): Promise<Reading[]>;
+  countReadings(terminal?: TerminalId): Promise<number>;
+  aggregateReadings(query: AggregateQuery): Promise<AggregateBucket[]>;
+  getRejectCounts(): Promise<RejectCounts>;
+  getEvidence(filter?: {
+    terminal?: TerminalId;
+    fromCycle?: number;
+    toCycle?: number;
+  }): Promise<EvidenceRecord[]>;
+  appendAudit(entries: readonly AuditInput[]): Promise<AuditRecord[]>;
+  listAudit(filter?: { afterSeq?: number; limit?: number }): Promise<AuditRecord[]>;
+  /** Recomputes the whole hash chain; reports the first broken record. */
+  verifyAudit(): Promise<AuditVerification>;
+  /** Flushes pending batches and closes connections and workers. */
+  close(): Promise<void>;
+}
+
+/** Builds a fresh, empty store (what the conformance suite runs against). */
+export type StoreFactory = () => Promise<Store>;
