@@ -1,0 +1,237 @@
+// SGT1 frame verification and sealing [SGT1-1.2]: the receiver rules as composable steps, plus verifyFrame.
+import type { KeyObject } from 'node:crypto';
+import type { Clock, TerminalId } from '../core/index.ts';
+import { openFrameAead, sealFrameAead } from './aead.ts';
+import { ProtocolError } from './errors.ts';
+import { CTYPE, encodeHeader, parseHeader, SUITE, type Sgt1Header, type Sgt1HeaderInit } from './header.ts';
+import { deriveFrameKey, type CachedKey, type KeyCache } from './key-hierarchy.ts';
+import { checkKeyUsable, type KeyStatus } from './key-state.ts';
+import { reject, type Rejection } from './reasons.ts';
+import {
+  checkCounter,
+  commitCounter,
+  EMPTY_REPLAY_STATE,
+  SGT1_WINDOW,
+  type ReplayState,
+} from './replay-window.ts';
+import { decodeTelemetry, encodeTelemetry, type Telemetry } from './telemetry.ts';
+
+/** Default largest accepted frame: twice the ~500-byte guidance of [SGT1-1.2 fragmentation]. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024;
+
+/** A registered terminal's key root, returned by {@link VerifyContext.lookupTerminal}. */
+export interface TerminalKeys {
+  /** 32-byte `K_root`. */
+  readonly rootKey: Uint8Array;
+  /** Tenant number (uint32) bound into `K_ver`. */
+  readonly tenant: number;
+}
+
+/** Identifies one key version of one terminal for {@link VerifyContext.keyStatus}. */
+export interface KeyQuery {
+  readonly terminalId: TerminalId;
+  readonly purpose: number;
+  readonly version: number;
+  readonly dir: 0 | 1;
+}
+
+/** Where replay windows live; a `Map<string, ReplayState>` is one. Ids come from {@link replayId}. */
+export interface ReplayStore {
+  get(id: string): ReplayState | undefined;
+  set(id: string, state: ReplayState): unknown;
+}
+
+/** Everything verifyFrame needs; build it once and reuse it for every frame. */
+export interface VerifyContext {
+  /** The terminal registered under this system title, or undefined (→ UNKNOWN_TERMINAL). */
+  lookupTerminal(terminalId: TerminalId): TerminalKeys | undefined;
+  /** State of the key (purpose, version) of the terminal, or undefined (→ UNKNOWN_KEY). */
+  keyStatus(query: KeyQuery): KeyStatus | undefined;
+  readonly replay: ReplayStore;
+  readonly keyCache: KeyCache;
+  readonly clock: Clock;
+  /** @default 1024 ({@link DEFAULT_MAX_FRAME_BYTES}) */
+  readonly maxFrameBytes?: number;
+}
+
+/** A parsed frame: the header and the frame bytes as a Buffer view. */
+export type ParsedFrame =
+  { readonly ok: true; readonly header: Sgt1Header; readonly frame: Buffer } | Rejection;
+
+/** Step 1 [SGT1-1.2 rule 1]: size limits, then header validation. */
+export function parseFrame(bytes: Uint8Array, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): ParsedFrame {
+  const frame = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (frame.length > maxFrameBytes) return reject('OVERSIZE', `${frame.length} bytes > ${maxFrameBytes}`);
+  const h = parseHeader(frame);
+  return h.ok ? { ok: true, header: h.header, frame } : h;
+}
+
+/** A resolved key: the terminal record and the cached `K_use`. */
+export type ResolvedKey =
+  { readonly ok: true; readonly terminal: TerminalKeys; readonly key: CachedKey } | Rejection;
+
+/** Step 2 [SGT1-1.2 rule 2]: terminal, key (purpose, version) and key state, then `K_use` from the cache. */
+export function resolveKey(header: Sgt1Header, ctx: VerifyContext): ResolvedKey {
+  const terminal = ctx.lookupTerminal(header.terminalId);
+  if (terminal === undefined) return reject('UNKNOWN_TERMINAL', `no terminal ${header.terminalId}`);
+  const q = {
+    terminalId: header.terminalId,
+    purpose: header.purpose,
+    version: header.keyVersion,
+    dir: header.dir,
+  };
+  const status = ctx.keyStatus(q);
+  if (status === undefined)
+    return reject('UNKNOWN_KEY', `no key purpose ${header.purpose} v${header.keyVersion}`);
+  const usable = checkKeyUsable(status, ctx.clock.now());
+  if (!usable.ok) return reject('KEY_NOT_USABLE', usable.detail);
+  const key = ctx.keyCache.get(header.terminalId, {
+    rootKey: terminal.rootKey,
+    systemTitle: header.systemTitle,
+    tenant: terminal.tenant,
+    version: header.keyVersion,
+    purpose: header.purpose,
+    dir: header.dir,
+    suite: header.suite,
+  });
+  return { ok: true, terminal, key };
+}
+
+/** Replay-window id of a header: `(terminal, purpose, dir, version)` [SGT1-1.2]. */
+export function replayId(header: Sgt1Header): string {
+  return `${header.terminalId}|${header.purpose}|${header.dir}|${header.keyVersion}`;
+}
+
+/** Result of {@link checkReplay}: the current window, to be passed to {@link commitReplay}. */
+export type ReplayCheck = { readonly ok: true; readonly state: ReplayState } | Rejection;
+
+/** Step 3 [SGT1-1.2 rule 3]: the counter against the window; changes nothing. */
+export function checkReplay(header: Sgt1Header, store: ReplayStore): ReplayCheck {
+  const state = store.get(replayId(header)) ?? EMPTY_REPLAY_STATE;
+  const c = checkCounter(state, header.fc, SGT1_WINDOW);
+  return c.ok ? { ok: true, state } : reject('REPLAY', c.detail);
+}
+
+/** Result of {@link openFrame}. */
+export type Opened = { readonly ok: true; readonly plaintext: Buffer } | Rejection;
+
+/** Step 4 [SGT1-1.2 rule 4]: AEAD open (suites 0x01, 0x02) under `K_use`, AAD = the 17 header bytes. */
+export function openFrame(
+  frame: Buffer,
+  header: Sgt1Header,
+  key: CachedKey | KeyObject | Uint8Array,
+): Opened {
+  const k = 'keyObject' in key ? key.keyObject : key;
+  const pt = openFrameAead(k, header.suite, frame);
+  return pt === undefined
+    ? reject('BAD_TAG', 'authentication tag does not verify')
+    : { ok: true, plaintext: pt };
+}
+
+/** Step 4b [SGT1-1.2 rule 4]: record the counter; call only after a successful open. Returns the new state. */
+export function commitReplay(header: Sgt1Header, state: ReplayState, store: ReplayStore): ReplayState {
+  const next = commitCounter(state, header.fc, SGT1_WINDOW);
+  store.set(replayId(header), next);
+  return next;
+}
+
+/** Result of {@link decodeFramePayload}: telemetry for ctype 0x01, nothing to decode otherwise. */
+export type DecodedPayload = { readonly ok: true; readonly telemetry?: Telemetry } | Rejection;
+
+/** Step 5 [SGT1-1.2 rule 5]: decode the payload of content types this area understands (0x01 CBOR). */
+export function decodeFramePayload(header: Sgt1Header, plaintext: Uint8Array): DecodedPayload {
+  if (header.ctype !== CTYPE.TELEMETRY) return { ok: true };
+  const t = decodeTelemetry(plaintext);
+  return t.ok ? { ok: true, telemetry: t.telemetry } : reject('BAD_PAYLOAD', t.detail);
+}
+
+/** An accepted frame. `plaintext` is a fresh buffer; `header.systemTitle` views the input bytes. */
+export interface VerifiedFrame {
+  readonly ok: true;
+  readonly header: Sgt1Header;
+  readonly plaintext: Buffer;
+  /** Present for ctype 0x01. */
+  readonly telemetry?: Telemetry;
+  /** The replay window after this frame (already written to `ctx.replay`). */
+  readonly replayState: ReplayState;
+}
+
+/** Result of {@link verifyFrame}. */
+export type VerifyResult = VerifiedFrame | Rejection;
+
+/**
+ * Runs the SGT1 receiver rules in order [SGT1-1.2]: parse → terminal/key/state → replay check → AEAD
+ * open → commit → decode. Never throws on any input bytes; suite 0x80 (DLMS tunnel) is handled by
+ * `verifyTunnelFrame`. A frame whose payload fails to decode still commits its counter (it was
+ * authentic; replaying it must not be possible) and is rejected with BAD_PAYLOAD.
+ * @example
+ * const ctx = { lookupTerminal, keyStatus, replay: new Map(), keyCache: createKeyCache(), clock };
+ * const r = verifyFrame(bytes, ctx);
+ * if (!r.ok) metrics.rejected[r.reason]++; else store(r.header.terminalId, r.telemetry);
+ */
+export function verifyFrame(bytes: Uint8Array, ctx: VerifyContext): VerifyResult {
+  const parsed = parseFrame(bytes, ctx.maxFrameBytes);
+  if (!parsed.ok) return parsed;
+  const { header, frame } = parsed;
+  if (header.suite === SUITE.DLMS_TUNNEL)
+    return reject('UNKNOWN_SUITE', 'DLMS tunnel: use verifyTunnelFrame');
+  const resolved = resolveKey(header, ctx);
+  if (!resolved.ok) return resolved;
+  const replay = checkReplay(header, ctx.replay);
+  if (!replay.ok) return replay;
+  const opened = openFrame(frame, header, resolved.key);
+  if (!opened.ok) return opened;
+  const replayState = commitReplay(header, replay.state, ctx.replay);
+  const decoded = decodeFramePayload(header, opened.plaintext);
+  if (!decoded.ok) return decoded;
+  return decoded.telemetry === undefined
+    ? { ok: true, header, plaintext: opened.plaintext, replayState }
+    : { ok: true, header, plaintext: opened.plaintext, telemetry: decoded.telemetry, replayState };
+}
+
+/** The key a sender seals with: `K_use` directly, or `K_root` + tenant (derived, optionally cached). */
+export type SealKey =
+  | { readonly usageKey: Uint8Array | KeyObject }
+  | { readonly rootKey: Uint8Array; readonly tenant: number; readonly keyCache?: KeyCache };
+
+/** Options of {@link sealFrame}: give exactly one of `plaintext` and `telemetry`. */
+export interface SealOptions {
+  readonly header: Sgt1HeaderInit;
+  readonly key: SealKey;
+  readonly plaintext?: Uint8Array;
+  readonly telemetry?: Telemetry;
+}
+
+function sealKeyOf(opts: SealOptions): Uint8Array | KeyObject {
+  const k = opts.key;
+  if ('usageKey' in k) return k.usageKey;
+  const h = opts.header;
+  const input = { ...h, rootKey: k.rootKey, tenant: k.tenant, version: h.keyVersion };
+  if (k.keyCache === undefined) return deriveFrameKey(input);
+  return k.keyCache.get(Buffer.from(h.systemTitle).toString('hex'), input).keyObject;
+}
+
+/**
+ * Seals one frame for a sender (terminal uplink, platform downlink ctype 0x03/0x04) [SGT1-1.2]. The
+ * caller owns the counter: increment `fc` before each frame and never reuse it. Suite 0x80 frames
+ * carry the DLMS APDU given as `plaintext` unchanged. Throws ProtocolError on invalid arguments.
+ * @example
+ * const frame = sealFrame({
+ *   header: { dir: 0, ackReq: false, more: false, suite: 0x01, systemTitle, purpose: 1, keyVersion: 1, fc: 1, ctype: 0x01 },
+ *   key: { rootKey, tenant: 1 },
+ *   telemetry: { t: 1700000000, voltage: 2301, current: 512 },
+ * });
+ */
+export function sealFrame(opts: SealOptions): Buffer {
+  if ((opts.plaintext === undefined) === (opts.telemetry === undefined)) {
+    throw new ProtocolError('GT_ERR_PROTOCOL_BAD_ARGUMENT', 'give exactly one of plaintext and telemetry', {
+      hint: 'pass plaintext bytes, or a telemetry record to be CBOR-encoded',
+    });
+  }
+  const header = encodeHeader(opts.header);
+  const payload = opts.plaintext ?? encodeTelemetry(opts.telemetry!);
+  if (opts.header.suite === SUITE.DLMS_TUNNEL) return Buffer.concat([header, payload]);
+  return sealFrameAead(sealKeyOf(opts), header, payload);
+}

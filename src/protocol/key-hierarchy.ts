@@ -1,0 +1,164 @@
+// SGT1 key hierarchy [SGT1-2.2]: K_root → K_ver → K_use by HKDF-SHA-256, plus a bounded derived-key cache.
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { ProtocolError } from './errors.ts';
+import type { Purpose, Suite } from './header.ts';
+import { hkdfExpand, hkdfExtract } from './hkdf.ts';
+
+/** Label bytes (TS 33.220-style FC values, private) [SGT1-2.2]. */
+const FC_VERSION_KEY = 0x50;
+const FC_USAGE_KEY = 0x5a;
+const SALT_PREFIX = Buffer.from('SGT1', 'ascii');
+/** `K_root` is 256 bits [SGT1-2.2 level 0]. */
+export const ROOT_KEY_LENGTH = 32;
+
+/** Direction used in key derivation: 0 up, 1 down, 2 both (DLMS keys, purposes 0x5–0x7). */
+export type KeyDirection = 0 | 1 | 2;
+
+function bad(message: string, hint: string): ProtocolError {
+  return new ProtocolError('GT_ERR_PROTOCOL_BAD_ARGUMENT', message, { hint });
+}
+
+function checkUint(name: string, v: number, max: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    throw bad(`${name} must be an integer in 0..${max}`, `check ${name}`);
+}
+
+/** Inputs of {@link deriveVersionKey}. */
+export interface VersionKeyInput {
+  /** 32-byte per-device root key. */
+  readonly rootKey: Uint8Array;
+  /** 8-byte system title. */
+  readonly systemTitle: Uint8Array;
+  /** Tenant number, uint32. */
+  readonly tenant: number;
+  /** Key version 1..4095. */
+  readonly version: number;
+}
+
+/** `info(ver) = 0x50 ‖ tenant(4) ‖ 0x0004 ‖ v(2) ‖ 0x0002` [SGT1-2.2 level 1]. */
+export function versionKeyInfo(tenant: number, version: number): Buffer {
+  checkUint('tenant', tenant, 0xffffffff);
+  checkUint('key version', version, 0x0fff);
+  const info = Buffer.alloc(11);
+  info[0] = FC_VERSION_KEY;
+  info.writeUInt32BE(tenant, 1);
+  info.writeUInt16BE(4, 5);
+  info.writeUInt16BE(version, 7);
+  info.writeUInt16BE(2, 9);
+  return info;
+}
+
+/** `info(use) = 0x5A ‖ purpose ‖ 0x0001 ‖ dir ‖ 0x0001 ‖ suite ‖ 0x0001` [SGT1-2.2 level 2]. */
+export function usageKeyInfo(purpose: Purpose, dir: KeyDirection, suite: Suite): Buffer {
+  return Buffer.from([FC_USAGE_KEY, purpose, 0, 1, dir, 0, 1, suite, 0, 1]);
+}
+
+/**
+ * `PRK = HKDF-Extract(salt = "SGT1" ‖ systemTitle, IKM = K_root)`;
+ * `K_ver = HKDF-Expand(PRK, info(ver), 32)` [SGT1-2.2 level 1] [RFC5869-2.2, 2.3].
+ * @example
+ * const kVer = deriveVersionKey({ rootKey, systemTitle, tenant: 1, version: 1 });
+ */
+export function deriveVersionKey(input: VersionKeyInput): Buffer {
+  if (input.rootKey.length !== ROOT_KEY_LENGTH) {
+    throw bad(
+      `root key must be ${ROOT_KEY_LENGTH} bytes, got ${input.rootKey.length}`,
+      'give a 256-bit root key',
+    );
+  }
+  if (input.systemTitle.length !== 8) throw bad('system title must be 8 bytes', 'give 16 hex digits');
+  if (input.version < 1) throw bad('key version must be 1..4095', 'versions start at 1');
+  const info = versionKeyInfo(input.tenant, input.version);
+  const prk = hkdfExtract(Buffer.concat([SALT_PREFIX, input.systemTitle]), input.rootKey);
+  return hkdfExpand(prk, info, 32);
+}
+
+/**
+ * `K_use = HKDF-Expand(K_ver, info(use), 16)` [SGT1-2.2 level 2]: one key per purpose, direction
+ * and suite, so uplink and downlink never share a nonce space.
+ */
+export function deriveUsageKey(
+  versionKey: Uint8Array,
+  purpose: Purpose,
+  dir: KeyDirection,
+  suite: Suite,
+): Buffer {
+  return hkdfExpand(versionKey, usageKeyInfo(purpose, dir, suite), 16);
+}
+
+/** Everything that names one `K_use`. */
+export interface UsageKeyInput extends VersionKeyInput {
+  readonly purpose: Purpose;
+  readonly dir: KeyDirection;
+  readonly suite: Suite;
+}
+
+/** `K_root → K_ver → K_use` in one call. */
+export function deriveFrameKey(input: UsageKeyInput): Buffer {
+  return deriveUsageKey(deriveVersionKey(input), input.purpose, input.dir, input.suite);
+}
+
+/** Key id = purpose (bits 15-12) + version (bits 11-0), the `kid` header field [SGT1-1.2]. */
+export function keyId(purpose: Purpose, version: number): number {
+  checkUint('key version', version, 0x0fff);
+  return (purpose << 12) | version;
+}
+
+/** A cached `K_use` as raw bytes and as a node:crypto KeyObject (saves a key import per frame). */
+export interface CachedKey {
+  readonly key: Buffer;
+  readonly keyObject: KeyObject;
+}
+
+/** Bounded LRU of derived keys, keyed by (terminal, tenant, purpose, direction, version, suite). */
+export interface KeyCache {
+  /** Returns the cached key for `input` or derives, caches and returns it. */
+  get(terminalId: string, input: UsageKeyInput): CachedKey;
+  /** Forgets every key of a terminal (call on re-commissioning, compromise or root-key change). */
+  evictTerminal(terminalId: string): void;
+  clear(): void;
+  readonly size: number;
+}
+
+/** Options of {@link createKeyCache}. */
+export interface KeyCacheOptions {
+  /** Most keys kept; the least recently used is dropped. @default 10000 */
+  readonly maxEntries?: number;
+}
+
+/**
+ * Creates a derived-key cache.
+ * @example
+ * const cache = createKeyCache({ maxEntries: 50_000 });
+ * const { keyObject } = cache.get(terminalId, { rootKey, systemTitle, tenant, version, purpose, dir, suite });
+ */
+export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
+  const max = options.maxEntries ?? 10_000;
+  if (!Number.isInteger(max) || max < 1) throw bad('maxEntries must be a positive integer', 'e.g. 10000');
+  const map = new Map<string, CachedKey>();
+  return {
+    get(terminalId, input) {
+      const id = `${terminalId}|${input.tenant}|${input.purpose}|${input.dir}|${input.version}|${input.suite}`;
+      const hit = map.get(id);
+      if (hit !== undefined) {
+        map.delete(id);
+        map.set(id, hit);
+        return hit;
+      }
+      const key = deriveFrameKey(input);
+      const entry = { key, keyObject: createSecretKey(key) };
+      if (map.size >= max) map.delete(map.keys().next().value as string);
+      map.set(id, entry);
+      return entry;
+    },
+    evictTerminal(terminalId) {
+      for (const id of map.keys()) if (id.startsWith(`${terminalId}|`)) map.delete(id);
+    },
+    clear() {
+      map.clear();
+    },
+    get size() {
+      return map.size;
+    },
+  };
+}

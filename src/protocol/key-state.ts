@@ -1,0 +1,36 @@
+// Which key states allow processing a received frame [SGT1-2.3]: active, or deactivated within grace.
+import type { UnixMillis } from '../core/index.ts';
+
+/** SP 800-57 key states [SGT1-3.1]; the protocol area only reads them (the keys area owns them). */
+export type KeyState =
+  'pre-activation' | 'active' | 'suspended' | 'deactivated' | 'compromised' | 'destroyed';
+
+/** What the key store says about one key version, looked up per frame (never stored here). */
+export interface KeyStatus {
+  readonly state: KeyState;
+  /** For `deactivated` keys: last instant (inclusive) at which frames are still accepted [SGT1-2.3]. */
+  readonly graceUntil?: UnixMillis;
+}
+
+/** Result of {@link checkKeyUsable}. */
+export type KeyUsable = { readonly ok: true } | { readonly ok: false; readonly detail: string };
+
+/**
+ * Receiver rule 2 [SGT1-1.2]: the key must be `active`, or `deactivated` with `now ≤ graceUntil`.
+ * Suspended, compromised, pre-activation and destroyed keys never open frames.
+ */
+export function checkKeyUsable(status: KeyStatus, now: UnixMillis): KeyUsable {
+  switch (status.state) {
+    case 'active':
+      return { ok: true };
+    case 'deactivated':
+      return status.graceUntil !== undefined && now <= status.graceUntil
+        ? { ok: true }
+        : { ok: false, detail: 'key deactivated and its grace window has ended' };
+    case 'pre-activation':
+    case 'suspended':
+    case 'compromised':
+    case 'destroyed':
+      return { ok: false, detail: `key is ${status.state}` };
+  }
+}
