@@ -1,0 +1,62 @@
+// Parameters of the behaviour-evidence world of trust spec §6 and the attacks of §8 (defaults of §9).
+
+/** Attack types of trust spec §8. */
+export type AttackType = 'A1' | 'A2' | 'A3' | 'A4' | 'A5' | 'A6' | 'A7' | 'A8';
+export const ATTACK_TYPES: readonly AttackType[] = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'];
+
+/** World configuration; every field has the §9 default. */
+export interface WorldOptions {
+  seed: number;
+  /** @default 100 LVESUs under one fusion terminal */
+  n: number;
+  /** @default 0 — malicious ratio ρ */
+  maliciousRatio: number;
+  /** @default all of A1–A8, assigned round-robin */
+  attacks: readonly AttackType[];
+  /** @default 0 — benign transient non-core attestation mismatch per attribute per cycle (p_nc) */
+  noise: number;
+  /** @default 0.02 — operating-state noise σ_op */
+  sigmaOp: number;
+  /** @default 'S1' — 'S2' adds the malware footprint to behavioural attackers [trust-§8] */
+  scenario: 'S1' | 'S2';
+  /** @default 'ft-0' — id of the fusion terminal in exported evidence */
+  fusionTerminal: string;
+}
+
+export const DEFAULT_WORLD_OPTIONS: Readonly<WorldOptions> = Object.freeze({
+  seed: 1,
+  n: 100,
+  maliciousRatio: 0,
+  attacks: ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'] as const,
+  noise: 0,
+  sigmaOp: 0.02,
+  scenario: 'S1',
+  fusionTerminal: 'ft-0',
+} satisfies WorldOptions);
+
+/** Physical constants of the world [trust-§6.1, §9]. */
+export const WORLD = Object.freeze({
+  area: 100,
+  rNeighbour: 25,
+  requests: 20,
+  reqBits: 200,
+  dataBits: 2000,
+  headerBits: 256,
+  p0: 0.02,
+  pMax: 0.3,
+  rMax: 2,
+  pDup: 0.01,
+  jitterMs: 10,
+  retryMs: 20,
+  timeThresholdMs: 100,
+  qTd: 0.8,
+  e0: 2,
+  eElec: 50e-9,
+  epsFs: 10e-12,
+  eSense: 20e-6,
+  eRun: 2e-3,
+  deadFraction: 0.05,
+  pWatch: 0.2,
+  recComputePerNeighbour: 10e-6,
+  onsetMax: 10,
+});
