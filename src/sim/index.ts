@@ -1,0 +1,43 @@
+// Public entry of the sim area.
+export * from './world/index.ts';
+// Fleet simulator (issue 4): terminal models, real load shapes, NB-IoT energy/timing, frame-level attacks.
+export * from './energy.ts';
+export { SimError, type SimErrorCode } from './errors.ts';
+export {
+  prepareLoadShapes,
+  assignHousehold,
+  householdWatts,
+  type LoadCurveTable,
+  type LoadShapes,
+  type LoadShapeOptions,
+  type HouseholdAssignment,
+} from './load-shapes.ts';
+export {
+  TERMINAL_KINDS,
+  DEFAULT_KIND_MIX,
+  terminalTitle,
+  type TerminalKind,
+  type KindMix,
+  type LayoutOptions,
+  type FleetLayout,
+  type FusionTerminal,
+} from './layout.ts';
+export {
+  FRAME_ATTACK_KINDS,
+  EXPECTED_REJECTION,
+  assignFrameAttacks,
+  type FrameAttackKind,
+  type AttackTruth,
+  type FrameAttackParams,
+} from './frame-attacks.ts';
+export { INTERVAL_MS } from './physics.ts';
+export { OVERSIZED_FRAME_BYTES, type Upload, type Tally } from './report.ts';
+export {
+  createFleet,
+  summariseFleet,
+  batterySummary,
+  medianP90,
+  type Fleet,
+  type FleetOptions,
+  type FleetTick,
+} from './fleet.ts';
