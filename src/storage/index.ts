@@ -1,4 +1,5 @@
 // Public entry of the storage area: the store port, its in-memory reference, and the SQLite adapter.
+// (The conformance suite, src/storage/conformance.ts, imports vitest and is used only by adapter tests.)
 export type {
   AggregateBucket,
   AggregateQuery,
@@ -24,3 +25,5 @@ export { StorageError, type StorageErrorCode } from './errors.ts';
 export { GENESIS_HASH, verifyAuditChain } from './audit-chain.ts';
 export { mergeReplayStates, REPLAY_WINDOW_BITS } from './replay-merge.ts';
 export { createMemoryStore } from './memory/memory-store.ts';
+export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
+export type { GroupCommitOptions } from './sqlite/group-commit.ts';

@@ -70,7 +70,9 @@ function checkEvidence(e: EvidenceDelta, i: number): void {
     invalid(`evidenceDeltas[${i}].cycle must be a natural number`);
   for (const k of EVIDENCE_COUNTS) {
     const v = e[k];
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) invalid(`evidenceDeltas[${i}].${k} must be ≥ 0`);
+    const ok =
+      k === 'delaySumMs' ? Number.isFinite(v) && (v ?? 0) >= 0 : isInt(v ?? 0, 0, Number.MAX_SAFE_INTEGER);
+    if (v !== undefined && !ok) invalid(`evidenceDeltas[${i}].${k} must be ≥ 0 (an integer count, or ms)`);
   }
 }
 

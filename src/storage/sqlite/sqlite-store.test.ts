@@ -1,0 +1,79 @@
+// The SQLite store passes the store conformance suite; plus durability, migration and tamper checks.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TerminalId } from '../../core/index.ts';
+import { describeStoreConformance, sampleKey, sampleReading, sampleTerminal } from '../conformance.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gt-sqlite-'));
+let n = 0;
+const freshPath = (): string => join(dir, `s${++n}.db`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreConformance('sqlite (read worker)', () => openSqliteStore({ path: freshPath() }));
+describeStoreConformance('sqlite (inline reads, synchronous=normal, no delay)', () =>
+  openSqliteStore({
+    path: freshPath(),
+    readWorker: false,
+    synchronous: 'normal',
+    groupCommit: { maxDelayMs: 0 },
+  }),
+);
+
+const T = 'aabbccddeeff0011' as TerminalId;
+
+describe('sqlite store', () => {
+  it('keeps everything across close and reopen, and applies migrations once', async () => {
+    const path = freshPath();
+    const a = await openSqliteStore({ path });
+    await a.addTerminals({ terminals: [sampleTerminal(T)], keys: [sampleKey(T, 0)], audit: [] });
+    await a.commitBatch({ readings: [sampleReading(T, 1)] });
+    await a.close();
+    const b = await openSqliteStore({ path });
+    expect(await b.countReadings()).toBe(1);
+    expect(await b.commitBatch({ readings: [sampleReading(T, 1)] })).toEqual({ stored: 0, duplicates: [0] });
+    await b.close();
+    const db = new Database(path);
+    expect(db.prepare('SELECT version FROM migrations').all()).toEqual([{ version: 1 }]);
+    db.close();
+  });
+
+  it('groups concurrent batches into fewer transactions, each caller resolved after commit', async () => {
+    const s = await openSqliteStore({ path: freshPath(), groupCommit: { maxDelayMs: 5 } });
+    await s.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
+    const before = s.groupCommits;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => s.commitBatch({ readings: [sampleReading(T, i + 1)] })),
+    );
+    expect(results.every((r) => r.stored === 1)).toBe(true);
+    expect(s.groupCommits - before).toBeLessThan(5);
+    expect(await s.countReadings(T)).toBe(50);
+    await s.close();
+  });
+
+  it('refuses a database written by a newer schema', async () => {
+    const path = freshPath();
+    await (await openSqliteStore({ path })).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (99, ?, 0)').run('future');
+    db.close();
+    await expect(openSqliteStore({ path })).rejects.toMatchObject({ code: 'GT_ERR_STORAGE_SCHEMA_TOO_NEW' });
+  });
+
+  it('refuses UPDATE on the audit log, and detects a row rewritten behind its back', async () => {
+    const path = freshPath();
+    const s = await openSqliteStore({ path });
+    const e = { at: 1 as never, actor: 'a', action: 'x', subject: 's', details: { k: 1 } };
+    await s.appendAudit([e, e, e]);
+    const db = new Database(path);
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'm' WHERE seq = 2").run()).toThrow(/append-only/);
+    db.exec('DROP TRIGGER audit_log_no_update');
+    db.prepare(`UPDATE audit_log SET details = '{"k":2}' WHERE seq = 2`).run();
+    db.close();
+    expect(await s.verifyAudit()).toEqual({ ok: false, brokenAt: 2, reason: 'BAD_HASH' });
+    await s.close();
+  });
+});

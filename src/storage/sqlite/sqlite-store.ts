@@ -1,0 +1,272 @@
+// SqliteStore: the embedded default store (better-sqlite3, WAL, versioned migrations, group commit, read worker).
+import Database from 'better-sqlite3';
+import type { TerminalId } from '../../core/index.ts';
+import { checkKeyTransition, type KeyRecord, type TerminalRecord } from '../../keys/index.ts';
+import { createAuditVerifier } from '../audit-chain.ts';
+import { StorageError } from '../errors.ts';
+import { bitmapFromHex } from '../replay-merge.ts';
+import { statusAudit, transitionAudit } from '../store-helpers.ts';
+import type { CommitBatch, CommitResult, RejectCounts, ReplayUpdate, Store } from '../types.ts';
+import { validateBatch, validateKey, validateTerminal } from '../validate.ts';
+import { createGroupCommitter, type GroupCommitOptions } from './group-commit.ts';
+import { applyMigrations } from './migrations.ts';
+import {
+  aggregateReadingsSql,
+  countReadingsSql,
+  getEvidenceSql,
+  listAuditSql,
+  queryReadingsSql,
+} from './read-queries.ts';
+import { createWorkerReader, type SqlReader } from './read-worker.ts';
+import {
+  appendAuditSync,
+  commitBatchSync,
+  insertKeysSync,
+  insertTerminalsSync,
+  prepareWriteOps,
+} from './write-ops.ts';
+
+export interface SqliteStoreOptions {
+  /** Database file; created with its schema when missing. */
+  readonly path: string;
+  /**
+   * `full`: every committed group is fsynced before callers are resolved (survives power loss);
+   * `normal`: survives a process crash but a power loss may drop the last groups (docs/storage.md).
+   * @default 'full'
+   */
+  readonly synchronous?: 'full' | 'normal';
+  readonly groupCommit?: GroupCommitOptions;
+  /** Run heavy reads in a worker thread (false: on the main connection, for short-lived CLI runs). @default true */
+  readonly readWorker?: boolean;
+}
+
+/** The SQLite store, plus figures for metrics. */
+export interface SqliteStore extends Store {
+  /** Transactions written by the group committer so far. */
+  readonly groupCommits: number;
+  readonly path: string;
+}
+
+function openDatabase(o: SqliteStoreOptions): Database.Database {
+  try {
+    const db = new Database(o.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${o.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    applyMigrations(db);
+    return db;
+  } catch (cause) {
+    if (cause instanceof StorageError) throw cause;
+    throw new StorageError('GT_ERR_STORAGE_OPEN', `cannot open database ${o.path}`, {
+      hint: 'check that the data directory exists, is writable and the disk is not full',
+      cause,
+    });
+  }
+}
+
+/** A reader on the main connection (no worker): statements cached per SQL text. */
+function createInlineReader(db: Database.Database): SqlReader {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    all<T>(sql: string, params: readonly unknown[]) {
+      let st = cache.get(sql);
+      if (st === undefined) cache.set(sql, (st = db.prepare(sql)));
+      return Promise.resolve(st.all(...params) as T[]);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * Opens (creating and migrating if needed) a SQLite store.
+ * @example
+ * const store = await openSqliteStore({ path: '.gridtrust/gridtrust.db' });
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  try {
+    return Promise.resolve(buildStore(options));
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+function buildStore(options: SqliteStoreOptions): SqliteStore {
+  const db = openDatabase(options);
+  const ops = prepareWriteOps(db);
+  const reader = options.readWorker === false ? createInlineReader(db) : createWorkerReader(options.path);
+  const committer = createGroupCommitter<CommitBatch, CommitResult>(
+    db,
+    (b) => commitBatchSync(ops, b),
+    options.groupCommit,
+  );
+  const q = prepareReads(db);
+  let closed = false;
+  const live = <T>(fn: () => T | Promise<T>): Promise<T> => {
+    if (closed)
+      return Promise.reject(
+        new StorageError('GT_ERR_STORAGE_CLOSED', 'the store is closed', { hint: 'open a new store' }),
+      );
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  };
+  const store: SqliteStore = {
+    path: options.path,
+    get groupCommits() {
+      return committer.groups;
+    },
+    addTerminals: (input) =>
+      live(() => {
+        input.terminals.forEach(validateTerminal);
+        input.keys.forEach(validateKey);
+        db.transaction(() => {
+          insertTerminalsSync(ops, input.terminals);
+          insertKeysSync(ops, input.keys);
+          appendAuditSync(ops, input.audit);
+        })();
+      }),
+    getTerminal: (id) => live(() => q.terminal.get(id)),
+    listTerminals: (f = {}) => live(() => q.terminals.all(f.tenant ?? null, f.tenant ?? null)),
+    addKeys: (input) =>
+      live(() => {
+        input.keys.forEach(validateKey);
+        db.transaction(() => {
+          insertKeysSync(ops, input.keys);
+          appendAuditSync(ops, input.audit);
+        })();
+      }),
+    getKey: (ref) => live(() => toKey(q.key.get(ref.terminal, ref.purpose, ref.version))),
+    listKeys: (terminal) => live(() => q.keys.all(terminal).map((k) => toKey(k)!)),
+    transitionKey: (req) =>
+      live(() =>
+        db.transaction(() => {
+          const k = q.key.get(req.key.terminal, req.key.purpose, req.key.version);
+          if (k === undefined) return { ok: false as const, reason: 'UNKNOWN_KEY' as const };
+          const check = checkKeyTransition(k.state, req.to);
+          if (!check.ok) return { ok: false as const, reason: check.reason, from: k.state };
+          q.setKeyState.run(
+            req.to,
+            req.to === 'destroyed' ? 1 : 0,
+            req.at,
+            req.key.terminal,
+            req.key.purpose,
+            req.key.version,
+          );
+          appendAuditSync(ops, [transitionAudit(req, k.state)]);
+          return { ok: true as const, from: k.state, to: req.to };
+        })(),
+      ),
+    setTerminalStatus: (c) =>
+      live(() =>
+        db.transaction(() => {
+          const t = q.terminal.get(c.id);
+          if (t === undefined) return false;
+          q.setStatus.run(c.status, c.id);
+          appendAuditSync(ops, [statusAudit(t, c)]);
+          return true;
+        })(),
+      ),
+    getReplayState: (k) =>
+      live(() => {
+        const row = ops.getReplay.get(k.terminal, k.purpose, k.dir, k.version);
+        return row === undefined
+          ? undefined
+          : { highest: BigInt(row.highest), bitmap: bitmapFromHex(row.bitmap) };
+      }),
+    listReplayStates: (terminal) =>
+      live(() =>
+        q.replays.all(terminal ?? null, terminal ?? null).map((r): ReplayUpdate => ({
+          terminal: r.terminal as TerminalId,
+          purpose: r.purpose,
+          dir: r.dir === 1 ? 1 : 0,
+          version: r.version,
+          state: { highest: BigInt(r.highest), bitmap: bitmapFromHex(r.bitmap) },
+        })),
+      ),
+    commitBatch: (batch) =>
+      live(() => {
+        validateBatch(batch);
+        return committer.submit(batch, batch.readings?.length ?? 1);
+      }),
+    queryReadings: (query) => live(() => queryReadingsSql(reader, query)),
+    countReadings: (terminal) => live(() => countReadingsSql(reader, terminal)),
+    aggregateReadings: (query) => live(() => aggregateReadingsSql(reader, query)),
+    getRejectCounts: () => live(() => toRejectCounts(q.rejects.all())),
+    getEvidence: (f = {}) => live(() => getEvidenceSql(reader, f)),
+    appendAudit: (entries) => live(() => db.transaction(() => appendAuditSync(ops, entries))()),
+    listAudit: (f = {}) => live(() => listAuditSql(reader, f)),
+    verifyAudit: () => live(() => verifyAll(reader)),
+    close: async () => {
+      if (closed) return;
+      await committer.flush();
+      closed = true;
+      await reader.close();
+      db.close();
+    },
+  };
+  return store;
+}
+
+async function verifyAll(reader: SqlReader) {
+  const v = createAuditVerifier();
+  for (let after = 0; ;) {
+    const page = await listAuditSql(reader, { afterSeq: after, limit: 5000 });
+    if (page.length === 0) return v.finish();
+    for (const r of page) if (!v.push(r)) return v.finish();
+    after = page.at(-1)?.seq ?? after;
+  }
+}
+
+interface KeyRow extends Omit<KeyRecord, 'wrapped'> {
+  wrapped: Buffer | null;
+}
+
+function toKey(row: KeyRow | undefined): KeyRecord | undefined {
+  return row === undefined
+    ? undefined
+    : { ...row, wrapped: row.wrapped === null ? null : new Uint8Array(row.wrapped) };
+}
+
+function toRejectCounts(rows: { reason: string; terminal: string; count: number }[]): RejectCounts {
+  const byReason: Record<string, number> = {};
+  for (const r of rows) byReason[r.reason] = (byReason[r.reason] ?? 0) + r.count;
+  const byTerminal = rows
+    .filter((r) => r.terminal !== '')
+    .map((r) => ({ terminal: r.terminal as TerminalId, reason: r.reason, count: r.count }));
+  return { byReason, byTerminal };
+}
+
+const TERMINAL_COLUMNS = `id, type, fusion_terminal AS fusionTerminal, tenant, created_at AS createdAt, status`;
+const KEY_COLUMNS = `terminal, purpose, version, state, wrapped, created_at AS createdAt, updated_at AS updatedAt`;
+
+function prepareReads(db: Database.Database) {
+  return {
+    terminal: db.prepare<[string], TerminalRecord>(`SELECT ${TERMINAL_COLUMNS} FROM terminals WHERE id = ?`),
+    terminals: db.prepare<[number | null, number | null], TerminalRecord>(
+      `SELECT ${TERMINAL_COLUMNS} FROM terminals WHERE (? IS NULL OR tenant = ?) ORDER BY id`,
+    ),
+    key: db.prepare<[string, number, number], KeyRow>(
+      `SELECT ${KEY_COLUMNS} FROM keys WHERE terminal = ? AND purpose = ? AND version = ?`,
+    ),
+    keys: db.prepare<[string], KeyRow>(
+      `SELECT ${KEY_COLUMNS} FROM keys WHERE terminal = ? ORDER BY purpose, version`,
+    ),
+    setKeyState: db.prepare(
+      `UPDATE keys SET state = ?, wrapped = CASE WHEN ? = 1 THEN NULL ELSE wrapped END, updated_at = ?
+       WHERE terminal = ? AND purpose = ? AND version = ?`,
+    ),
+    setStatus: db.prepare('UPDATE terminals SET status = ? WHERE id = ?'),
+    replays: db.prepare<
+      [string | null, string | null],
+      { terminal: string; purpose: number; dir: number; version: number; highest: number; bitmap: string }
+    >(
+      `SELECT terminal, purpose, dir, version, highest, bitmap FROM replay_state WHERE (? IS NULL OR terminal = ?)`,
+    ),
+    rejects: db.prepare<[], { reason: string; terminal: string; count: number }>(
+      'SELECT reason, terminal, count FROM reject_counts ORDER BY terminal, reason',
+    ),
+  };
+}

@@ -1,0 +1,139 @@
+// Prepared write statements of the SQLite store and the synchronous steps each transaction runs.
+import type Database from 'better-sqlite3';
+import type { AuditInput, KeyRecord, TerminalRecord } from '../../keys/index.ts';
+import { GENESIS_HASH, chainAuditRecords } from '../audit-chain.ts';
+import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
+import { duplicate, unknownTerminal } from '../validate.ts';
+import type { AuditRecord, CommitBatch, CommitResult, ReplayUpdate } from '../types.ts';
+import { batchTerminals } from '../validate.ts';
+
+/** The statements one connection prepares once and reuses for every write. */
+export type WriteOps = ReturnType<typeof prepareWriteOps>;
+
+export function prepareWriteOps(db: Database.Database) {
+  return {
+    terminalExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM terminals WHERE id = ?'),
+    insertTerminal: db.prepare(
+      `INSERT INTO terminals (id, type, fusion_terminal, tenant, created_at, status)
+       VALUES (@id, @type, @fusionTerminal, @tenant, @createdAt, @status)`,
+    ),
+    keyExists: db.prepare<[string, number, number], { one: number }>(
+      'SELECT 1 AS one FROM keys WHERE terminal = ? AND purpose = ? AND version = ?',
+    ),
+    insertKey: db.prepare(
+      `INSERT INTO keys (terminal, purpose, version, state, wrapped, created_at, updated_at)
+       VALUES (@terminal, @purpose, @version, @state, @wrapped, @createdAt, @updatedAt)`,
+    ),
+    insertReading: db.prepare(
+      `INSERT INTO readings (terminal, purpose, key_version, fc, ts, received_at, voltage, current,
+         active_power, reactive_power, power_factor, frequency, energy_import, energy_export, raw)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    getReplay: db.prepare<[string, number, number, number], { highest: number; bitmap: string }>(
+      'SELECT highest, bitmap FROM replay_state WHERE terminal = ? AND purpose = ? AND dir = ? AND version = ?',
+    ),
+    putReplay: db.prepare(
+      `INSERT INTO replay_state (terminal, purpose, dir, version, highest, bitmap) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (terminal, purpose, dir, version) DO UPDATE SET highest = excluded.highest, bitmap = excluded.bitmap`,
+    ),
+    addEvidence: db.prepare(
+      `INSERT INTO evidence (terminal, cycle, requests, replies, duplicates, late, integrity_failures,
+         delay_sum_ms, delay_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (terminal, cycle) DO UPDATE SET requests = requests + excluded.requests,
+         replies = replies + excluded.replies, duplicates = duplicates + excluded.duplicates,
+         late = late + excluded.late, integrity_failures = integrity_failures + excluded.integrity_failures,
+         delay_sum_ms = delay_sum_ms + excluded.delay_sum_ms, delay_count = delay_count + excluded.delay_count`,
+    ),
+    addReject: db.prepare(
+      `INSERT INTO reject_counts (reason, terminal, count) VALUES (?, ?, ?)
+       ON CONFLICT (reason, terminal) DO UPDATE SET count = count + excluded.count`,
+    ),
+    auditHead: db.prepare<[], { seq: number; hash: string }>(
+      'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+    ),
+    insertAudit: db.prepare(
+      `INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash)
+       VALUES (@seq, @at, @actor, @action, @subject, @details, @prevHash, @hash)`,
+    ),
+  };
+}
+
+/** Appends audit entries after the current head (inside the caller's transaction). */
+export function appendAuditSync(ops: WriteOps, entries: readonly AuditInput[]): AuditRecord[] {
+  if (entries.length === 0) return [];
+  const head = ops.auditHead.get();
+  const recs = chainAuditRecords(head?.seq ?? 0, head?.hash ?? GENESIS_HASH, entries);
+  for (const r of recs) ops.insertAudit.run({ ...r, details: JSON.stringify(r.details) });
+  return recs;
+}
+
+export function insertTerminalsSync(ops: WriteOps, terminals: readonly TerminalRecord[]): void {
+  for (const t of terminals) {
+    if (ops.terminalExists.get(t.id) !== undefined) duplicate(`terminal ${t.id}`);
+    ops.insertTerminal.run(t);
+  }
+}
+
+export function insertKeysSync(ops: WriteOps, keys: readonly KeyRecord[]): void {
+  for (const k of keys) {
+    if (ops.terminalExists.get(k.terminal) === undefined) unknownTerminal(k.terminal);
+    if (ops.keyExists.get(k.terminal, k.purpose, k.version) !== undefined) {
+      duplicate(`key ${k.terminal}/${k.purpose}/${k.version}`);
+    }
+    ops.insertKey.run({ ...k, wrapped: k.wrapped === null ? null : Buffer.from(k.wrapped) });
+  }
+}
+
+function mergeReplaySync(ops: WriteOps, u: ReplayUpdate): void {
+  const row = ops.getReplay.get(u.terminal, u.purpose, u.dir, u.version);
+  const prev =
+    row === undefined ? undefined : { highest: BigInt(row.highest), bitmap: bitmapFromHex(row.bitmap) };
+  const next = prev === undefined ? u.state : mergeReplayStates(prev, u.state);
+  ops.putReplay.run(u.terminal, u.purpose, u.dir, u.version, Number(next.highest), bitmapToHex(next.bitmap));
+}
+
+/** Writes one (already validated) batch; throws on an unknown terminal so the savepoint rolls back. */
+export function commitBatchSync(ops: WriteOps, batch: CommitBatch): CommitResult {
+  for (const id of batchTerminals(batch)) if (ops.terminalExists.get(id) === undefined) unknownTerminal(id);
+  const duplicates: number[] = [];
+  let stored = 0;
+  (batch.readings ?? []).forEach((r, i) => {
+    const raw = r.raw == null ? null : Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
+    const info = ops.insertReading.run(
+      r.terminal,
+      r.purpose,
+      r.keyVersion,
+      r.fc,
+      r.ts,
+      r.receivedAt,
+      r.voltage ?? null,
+      r.current ?? null,
+      r.activePower ?? null,
+      r.reactivePower ?? null,
+      r.powerFactor ?? null,
+      r.frequency ?? null,
+      r.energyImport ?? null,
+      r.energyExport ?? null,
+      raw,
+    );
+    if (info.changes === 1) stored += 1;
+    else duplicates.push(i);
+  });
+  for (const u of batch.replayUpdates ?? []) mergeReplaySync(ops, u);
+  for (const e of batch.evidenceDeltas ?? []) {
+    ops.addEvidence.run(
+      e.terminal,
+      e.cycle,
+      e.requests ?? 0,
+      e.replies ?? 0,
+      e.duplicates ?? 0,
+      e.late ?? 0,
+      e.integrityFailures ?? 0,
+      e.delaySumMs ?? 0,
+      e.delayCount ?? 0,
+    );
+  }
+  for (const c of batch.rejectCounts ?? []) ops.addReject.run(c.reason, c.terminal ?? '', c.count);
+  appendAuditSync(ops, batch.audit ?? []);
+  return { stored, duplicates };
+}
