@@ -23,7 +23,7 @@ export type FrameOutcome =
   | { ok: false; reason: string };
 
 /** Rejections a transport finds before there is a frame to verify (counted like frame rejections). */
-export type TransportRejection = 'BAD_TOPIC' | 'BAD_METHOD' | 'BAD_PATH' | 'TOO_LARGE';
+export type TransportRejection = 'BAD_TOPIC' | 'BAD_METHOD' | 'BAD_PATH' | 'OVERSIZE';
 
 /** What every transport calls; the ingest pipeline implements it. */
 export interface FrameSink {

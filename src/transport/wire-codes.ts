@@ -2,28 +2,30 @@
 
 /**
  * CoAP code per rejection reason [RFC7252-5.9]. 4.00 malformed input, 4.01 authentication failed (tag,
- * replay), 4.03 key not allowed, 4.04 unknown terminal or key, 4.13 too large, 4.15 not an SGT1 frame.
+ * replay), 4.03 key not allowed, 4.04 unknown terminal or key, 4.05 wrong method, 4.13 too large.
  * Reasons not listed map to 4.00.
  */
 export const COAP_CODE_BY_REASON: Readonly<Record<string, string>> = Object.freeze({
-  MALFORMED: '4.00',
+  TRUNCATED: '4.00',
   BAD_VERSION: '4.00',
-  BAD_SUITE: '4.00',
+  BAD_HEADER: '4.00',
+  UNKNOWN_SUITE: '4.00',
   BAD_DIRECTION: '4.00',
-  BAD_CTYPE: '4.00',
-  BAD_TELEMETRY: '4.00',
+  BAD_PAYLOAD: '4.00',
+  BAD_APDU: '4.00',
   TITLE_MISMATCH: '4.00',
+  UNSUPPORTED_SECURITY: '4.00',
   BAD_TOPIC: '4.00',
-  TOO_LARGE: '4.13',
+  OVERSIZE: '4.13',
   BAD_TAG: '4.01',
   REPLAY: '4.01',
+  UNAUTHENTICATED: '4.01',
   UNKNOWN_TERMINAL: '4.04',
   UNKNOWN_KEY: '4.04',
   KEY_NOT_USABLE: '4.03',
-  TERMINAL_NOT_ACTIVE: '4.03',
+  TERMINAL_QUARANTINED: '4.03',
   BAD_METHOD: '4.05',
   BAD_PATH: '4.04',
-  BAD_CONTENT: '4.15',
 });
 
 /** CoAP code for a rejection reason (4.00 when unmapped). */

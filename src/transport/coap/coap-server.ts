@@ -36,7 +36,7 @@ function handlerWith(opts: CoapServerOptions) {
     const path = (req.url ?? '').split('?')[0];
     if (path !== COAP_UPLINK_PATH) return reject(opts.sink, res, 'BAD_PATH', meta);
     if (req.method !== 'POST') return reject(opts.sink, res, 'BAD_METHOD', meta);
-    if (req.payload.length > maxPayload) return reject(opts.sink, res, 'TOO_LARGE', meta);
+    if (req.payload.length > maxPayload) return reject(opts.sink, res, 'OVERSIZE', meta);
     opts.sink.handleFrame(req.payload, meta).then(
       (out) => (out.ok ? respond(res, COAP_OK, out.reply) : respond(res, toCoapCode(out.reason), out.reason)),
       (e: unknown) => {

@@ -2,7 +2,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { FrameMeta, FrameSink, Listener } from '../port.ts';
-import { isUplinkNamespace, parseUplinkTopic } from '../topics.ts';
+import { isUplinkNamespace, parseUplinkTopic, toDownlinkTopic } from '../topics.ts';
 import { TransportError } from '../errors.ts';
 
 /** Options of {@link startEmbeddedBroker}. */
@@ -12,7 +12,7 @@ export interface EmbeddedBrokerOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** Largest accepted payload in bytes; bigger frames are rejected as TOO_LARGE. @default 1024 */
+  /** Largest accepted payload in bytes; bigger frames are rejected as OVERSIZE. @default 1024 */
   maxPayload?: number;
   /** aedes drainTimeout: a stalled subscriber is dropped after this many ms. @default 5000 */
   drainTimeoutMs?: number;
@@ -26,7 +26,9 @@ export interface EmbeddedBroker extends Listener {
   readonly connectedClients: number;
 }
 
-function authorizePublishWith(opts: EmbeddedBrokerOptions) {
+type ReplyFn = (titleHex: string, reply: Uint8Array) => void;
+
+function authorizePublishWith(opts: EmbeddedBrokerOptions, onReply: ReplyFn) {
   const maxPayload = opts.maxPayload ?? 1024;
   return (client: Client | null, packet: PublishPacket, cb: (e?: Error | null) => void): void => {
     if (client === null) return cb(null); // the platform's own downlink publishes
@@ -39,13 +41,16 @@ function authorizePublishWith(opts: EmbeddedBrokerOptions) {
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (payload.length > maxPayload) {
-      opts.sink.recordRejection('TOO_LARGE', { ...meta, topicTitle: parsed.title });
+      opts.sink.recordRejection('OVERSIZE', { ...meta, topicTitle: parsed.title });
       return cb(null);
     }
     opts.sink.handleFrame(payload, { ...meta, topicTitle: parsed.title }).then(
       // A rejected frame is acknowledged too: resending it can never succeed, and a REPLAY of a frame
       // whose first PUBACK was lost must be acknowledged so the terminal stops resending it.
-      () => cb(null),
+      (out) => {
+        if (out.ok && out.reply !== undefined) onReply(parsed.title, out.reply);
+        cb(null);
+      },
       (e: unknown) => {
         opts.onError?.(e);
         cb(e instanceof Error ? e : new Error('ingest failed')); // aedes closes the client: no PUBACK
@@ -60,13 +65,18 @@ function authorizePublishWith(opts: EmbeddedBrokerOptions) {
  * Uplinks are never forwarded to subscribers; only downlink topics are.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  let sendReply: ReplyFn = () => undefined;
   const aedes = await Aedes.createBroker({
     drainTimeout: opts.drainTimeoutMs ?? 5000,
     concurrency: 1000,
-    authorizePublish: authorizePublishWith(opts),
+    authorizePublish: authorizePublishWith(opts, (t, r) => sendReply(t, r)),
     authorizeSubscribe: (_c, sub, cb) => cb(null, isUplinkNamespace(sub.topic) ? null : sub),
     authorizeForward: (_c, packet) => (isUplinkNamespace(packet.topic) ? null : packet),
   });
+  // The ctype 0x04 answer to an ackReq frame goes to the terminal's downlink topic (QoS 1).
+  sendReply = (title, reply) => {
+    publishTo(aedes, toDownlinkTopic(title), reply).catch((e: unknown) => opts.onError?.(e));
+  };
   const server = createServer((socket) => aedes.handle(socket));
   const port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   return {
@@ -74,15 +84,18 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     get connectedClients() {
       return aedes.connectedClients;
     },
-    publishDownlink: (topic, frame) =>
-      new Promise((resolve, reject) => {
-        aedes.publish(
-          { cmd: 'publish', topic, payload: Buffer.from(frame), qos: 1, retain: false, dup: false },
-          (e) => (e ? reject(e) : resolve()),
-        );
-      }),
+    publishDownlink: (topic, frame) => publishTo(aedes, topic, frame),
     close: () => closeAll(server, aedes),
   };
+}
+
+function publishTo(aedes: Aedes, topic: string, frame: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    aedes.publish(
+      { cmd: 'publish', topic, payload: Buffer.from(frame), qos: 1, retain: false, dup: false },
+      (e) => (e ? reject(e) : resolve()),
+    );
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

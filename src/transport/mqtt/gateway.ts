@@ -1,7 +1,7 @@
 // External-broker gateway (mqtt.js): subscribes QoS 1 to uplinks and acks each one only after commit.
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { FrameSink, Listener } from '../port.ts';
-import { SHARED_UPLINK_FILTER, UPLINK_FILTER, parseUplinkTopic } from '../topics.ts';
+import { SHARED_UPLINK_FILTER, UPLINK_FILTER, parseUplinkTopic, toDownlinkTopic } from '../topics.ts';
 import { TransportError } from '../errors.ts';
 
 /** Options of {@link startMqttGateway}. */
@@ -23,7 +23,7 @@ export interface MqttGateway extends Omit<Listener, 'port'> {
   publishDownlink(topic: string, frame: Uint8Array): Promise<void>;
 }
 
-function handleMessageWith(opts: MqttGatewayOptions) {
+function handleMessageWith(opts: MqttGatewayOptions, client: MqttClient) {
   return (packet: IPublishPacket, done: (e?: Error) => void): void => {
     const meta = { transport: 'mqtt-gateway' as const, peer: opts.clientId };
     const parsed = parseUplinkTopic(packet.topic);
@@ -33,7 +33,12 @@ function handleMessageWith(opts: MqttGatewayOptions) {
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     opts.sink.handleFrame(payload, { ...meta, topicTitle: parsed.title }).then(
-      () => done(), // mqtt.js sends the PUBACK when done() is called: only after commit
+      (out) => {
+        if (out.ok && out.reply !== undefined) {
+          client.publish(toDownlinkTopic(parsed.title), Buffer.from(out.reply), { qos: 1 });
+        }
+        done(); // mqtt.js sends the PUBACK when done() is called: only after commit
+      },
       (e: unknown) => {
         // Not acknowledged: the broker redelivers it on reconnect (persistent session).
         opts.onError?.(e);
@@ -58,7 +63,7 @@ export async function startMqttGateway(opts: MqttGatewayOptions): Promise<MqttGa
     ...(version === 5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
   };
   const client: MqttClient = mqtt.connect(opts.url, clientOpts);
-  client.handleMessage = handleMessageWith(opts);
+  client.handleMessage = handleMessageWith(opts, client);
   client.on('error', (e) => opts.onError?.(e));
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,85 @@
+// Behaviour evidence per terminal per cycle, and reject counters: accumulated in memory, drained per batch.
+import type { TerminalId } from '../core/index.ts';
+import type { EvidenceIncrement, RejectIncrement } from './store-port.ts';
+
+type Counter = 'requests' | 'replies' | 'duplicates' | 'late' | 'integrityFailures';
+
+interface Mutable {
+  terminal: TerminalId;
+  cycle: number;
+  requests: number;
+  replies: number;
+  duplicates: number;
+  late: number;
+  integrityFailures: number;
+  delaySumMs: number;
+  delayCount: number;
+}
+
+/** Accumulates evidence and reject counts between two commits. */
+export interface EvidenceAccumulator {
+  count(terminal: TerminalId, cycle: number, what: Counter): void;
+  delay(terminal: TerminalId, cycle: number, ms: number): void;
+  reject(reason: string, terminal: TerminalId | null): void;
+  /** Returns everything counted since the last drain and starts afresh. */
+  drain(): { evidenceDeltas: EvidenceIncrement[]; rejectCounts: RejectIncrement[] };
+  /** Puts drained counts back (their batch failed to commit), so nothing is lost. */
+  restore(d: {
+    evidenceDeltas: readonly EvidenceIncrement[];
+    rejectCounts: readonly RejectIncrement[];
+  }): void;
+  readonly pending: boolean;
+}
+
+const EMPTY = {
+  requests: 0,
+  replies: 0,
+  duplicates: 0,
+  late: 0,
+  integrityFailures: 0,
+  delaySumMs: 0,
+  delayCount: 0,
+};
+
+/** Creates an empty accumulator. */
+export function createEvidenceAccumulator(): EvidenceAccumulator {
+  let ev = new Map<string, Mutable>();
+  let rej = new Map<string, RejectIncrement & { count: number }>();
+  const slot = (terminal: TerminalId, cycle: number): Mutable => {
+    const id = `${terminal}|${cycle}`;
+    let m = ev.get(id);
+    if (m === undefined) ev.set(id, (m = { terminal, cycle, ...EMPTY }));
+    return m;
+  };
+  const addReject = (reason: string, terminal: TerminalId | null, n: number): void => {
+    const id = `${reason}|${terminal ?? ''}`;
+    const r = rej.get(id);
+    if (r === undefined) rej.set(id, { reason, terminal, count: n });
+    else r.count += n;
+  };
+  return {
+    count: (t, c, what) => void slot(t, c)[what]++,
+    delay(t, c, ms) {
+      const m = slot(t, c);
+      m.delaySumMs += ms;
+      m.delayCount++;
+    },
+    reject: (reason, terminal) => addReject(reason, terminal, 1),
+    drain() {
+      const out = { evidenceDeltas: [...ev.values()], rejectCounts: [...rej.values()] };
+      ev = new Map();
+      rej = new Map();
+      return out;
+    },
+    restore(d) {
+      for (const e of d.evidenceDeltas) {
+        const m = slot(e.terminal, e.cycle);
+        for (const k of Object.keys(EMPTY) as (keyof typeof EMPTY)[]) m[k] += e[k];
+      }
+      for (const r of d.rejectCounts) addReject(r.reason, r.terminal ?? null, r.count);
+    },
+    get pending() {
+      return ev.size > 0 || rej.size > 0;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// Pipeline: accepts real sealed frames, rejects every attack by reason, serialises duplicates, survives faults.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createManualClock, type TerminalId, type UnixMillis } from '../core/index.ts';
+import {
+  createKeyCache,
+  openFrame,
+  parseFrame,
+  sealFrame,
+  type KeyStatus,
+  type ReplayState,
+  type VerifyContext,
+} from '../protocol/index.ts';
+import { createIngestPipeline, type IngestPipelineOptions } from './pipeline.ts';
+import type { IngestBatch, IngestStore } from './store-port.ts';
+
+const TITLE = Buffer.from('4d4d4d0000bc614e', 'hex');
+const TID = TITLE.toString('hex') as TerminalId;
+const ROOT = Buffer.alloc(32, 7);
+const T0 = 1_700_000_000_000 as UnixMillis;
+
+function fakeStore(fail = { on: false }): IngestStore & { batches: IngestBatch[] } {
+  const seen = new Set<string>();
+  const batches: IngestBatch[] = [];
+  return {
+    batches,
+    commitBatch(b) {
+      if (fail.on) return Promise.reject(new Error('disk full'));
+      batches.push(b);
+      const duplicates: number[] = [];
+      b.readings.forEach((r, i) => {
+        const k = `${r.terminal}|${r.keyVersion}|${r.fc}`;
+        if (seen.has(k)) duplicates.push(i);
+        seen.add(k);
+      });
+      return Promise.resolve({ duplicates });
+    },
+  };
+}
+
+function setup(extra: Partial<IngestPipelineOptions> = {}, fail = { on: false }) {
+  const clock = createManualClock(T0);
+  const keys = new Map<number, KeyStatus>([
+    [1, { state: 'deactivated', graceUntil: (T0 - 1) as UnixMillis }],
+    [2, { state: 'active' }],
+  ]);
+  const verify: VerifyContext = {
+    lookupTerminal: (id) => (id === TID ? { rootKey: ROOT, tenant: 1 } : undefined),
+    keyStatus: (q) => keys.get(q.version),
+    replay: new Map<string, ReplayState>(),
+    keyCache: createKeyCache(),
+    clock,
+  };
+  const store = fakeStore(fail);
+  const pipe = createIngestPipeline({ verify, store, cycleMs: 60_000, ...extra });
+  return { pipe, store, clock };
+}
+
+function frame(fcv: number, o: { version?: number; title?: Buffer; ackReq?: boolean } = {}): Buffer {
+  return sealFrame({
+    header: {
+      dir: 0,
+      ackReq: o.ackReq ?? false,
+      more: false,
+      suite: 0x01,
+      systemTitle: o.title ?? TITLE,
+      purpose: 1,
+      keyVersion: o.version ?? 2,
+      fc: fcv,
+      ctype: 0x01,
+    },
+    key: { rootKey: ROOT, tenant: 1 },
+    telemetry: { t: T0 / 1000 - 5, voltage: 2301, current: 512, activePower: 1100 },
+  });
+}
+
+const meta = { transport: 'mqtt', topicTitle: TID };
+
+describe('ingest pipeline', () => {
+  it('stores a valid frame in SI units, then rejects its replay', async () => {
+    const { pipe, store } = setup();
+    expect(await pipe.handleFrame(frame(1), meta)).toEqual({ ok: true });
+    expect(await pipe.handleFrame(frame(1), meta)).toEqual({ ok: false, reason: 'REPLAY' });
+    await pipe.flush();
+    const r = store.batches.flatMap((b) => b.readings);
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ terminal: TID, fc: 1, voltage: 230.1, current: 5.12, activePower: 1100 });
+    const ev = store.batches.flatMap((b) => b.evidenceDeltas).filter((e) => e.terminal === TID);
+    const sum = (k: 'requests' | 'replies' | 'duplicates') => ev.reduce((a, e) => a + e[k], 0);
+    expect([sum('requests'), sum('replies'), sum('duplicates')]).toEqual([2, 1, 1]);
+    expect(pipe.stats().rejected).toEqual({ REPLAY: 1 });
+  });
+
+  it('rejects tampered, unknown, stale-key, mismatched-title and malformed frames by reason', async () => {
+    const { pipe } = setup();
+    const tampered = frame(2);
+    tampered[tampered.length - 1]! ^= 1;
+    const other = Buffer.from('0102030405060708', 'hex');
+    const cases: [Buffer, object, string][] = [
+      [tampered, meta, 'BAD_TAG'],
+      [frame(3, { title: other }), { transport: 'coap' }, 'UNKNOWN_TERMINAL'],
+      [frame(4, { version: 1 }), meta, 'KEY_NOT_USABLE'],
+      [frame(5, { version: 9 }), meta, 'UNKNOWN_KEY'],
+      [frame(6), { transport: 'mqtt', topicTitle: '0102030405060708' }, 'TITLE_MISMATCH'],
+      [Buffer.from([1, 2, 3]), meta, 'TRUNCATED'],
+      [Buffer.alloc(5000), meta, 'OVERSIZE'],
+    ];
+    for (const [f, m, reason] of cases)
+      expect(await pipe.handleFrame(f, m as typeof meta)).toEqual({ ok: false, reason });
+    expect(await pipe.handleFrame(frame(7), meta)).toEqual({ ok: true });
+  });
+
+  it('lets only one of two identical in-flight frames pass; the second is answered after the commit', async () => {
+    const { pipe, store } = setup();
+    const f = frame(10);
+    const out = await Promise.all([pipe.handleFrame(f, meta), pipe.handleFrame(f, meta)]);
+    expect(out).toEqual([{ ok: true }, { ok: false, reason: 'REPLAY' }]);
+    expect(store.batches.flatMap((b) => b.readings)).toHaveLength(1);
+  });
+
+  it('does not acknowledge when the commit fails, and accepts the retry afterwards', async () => {
+    const fail = { on: true };
+    const { pipe, store } = setup({}, fail);
+    await expect(pipe.handleFrame(frame(20), meta)).rejects.toThrow('disk full');
+    fail.on = false;
+    expect(await pipe.handleFrame(frame(20), meta)).toEqual({ ok: true });
+    expect(store.batches.flatMap((b) => b.readings).map((r) => r.fc)).toEqual([20]);
+  });
+
+  it('answers ackReq with a downlink ack sealed under the downlink key, counter persisted first', async () => {
+    const { pipe, store } = setup();
+    const out = await pipe.handleFrame(frame(30, { ackReq: true }), meta);
+    if (!out.ok || out.reply === undefined) throw new Error('expected a reply');
+    const parsed = parseFrame(out.reply);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.header).toMatchObject({ dir: 1, purpose: 2, ctype: 0x04, fc: 1, keyVersion: 2 });
+    const dl = store.batches.flatMap((b) => b.replayUpdates).find((u) => u.dir === 1);
+    expect(dl?.state.highest).toBe(1n);
+    const wrong = openFrame(parsed.frame, parsed.header, Buffer.alloc(16));
+    expect(wrong.ok).toBe(false);
+  });
+
+  it('never throws on arbitrary bytes (property)', async () => {
+    const { pipe } = setup();
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (b) => {
+        const out = await pipe.handleFrame(b, meta);
+        expect(out.ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,27 @@
+// Telemetry (scaled integers, ctype 0x01) to a stored reading in SI units [SGT1-7.3].
+import type { UnixMillis } from '../core/index.ts';
+import type { Sgt1Header, Telemetry } from '../protocol/index.ts';
+import type { IngestReading } from './store-port.ts';
+
+// Divide (not multiply by 10) so 2301 → 230.1 exactly as printed.
+const scale = (v: number | undefined, div: number): number | null => (v === undefined ? null : v / div);
+
+/** Converts one telemetry record: 0.1 V, 0.01 A, 0.001 PF and 0.01 Hz steps become V, A, 1 and Hz. */
+export function toReading(header: Sgt1Header, t: Telemetry, receivedAt: UnixMillis): IngestReading {
+  return {
+    terminal: header.terminalId,
+    purpose: header.purpose,
+    keyVersion: header.keyVersion,
+    fc: header.fc,
+    ts: (t.t * 1000) as UnixMillis,
+    receivedAt,
+    voltage: scale(t.voltage, 10),
+    current: scale(t.current, 100),
+    activePower: scale(t.activePower, 1),
+    reactivePower: scale(t.reactivePower, 1),
+    powerFactor: scale(t.powerFactor, 1000),
+    frequency: scale(t.frequency, 100),
+    energyImport: scale(t.energyImport, 1),
+    energyExport: scale(t.energyExport, 1),
+  };
+}
