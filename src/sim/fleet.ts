@@ -48,8 +48,11 @@ export interface FleetOptions extends LayoutOptions {
   readonly batteryJ?: number;
   /** SGT1 + UDP/IP bytes per frame. @default 61 [§6.5] */
   readonly overheadBytes?: number;
-  /** Materialise every frame as an {@link Upload} (demo and real runs); off for fast virtual runs. */
-  readonly collect?: boolean;
+  /**
+   * Materialise frames as {@link Upload}s (demo and real runs): `true` for every terminal, a number
+   * for terminals with index below it (e.g. `--encrypt N`); off for fast virtual runs.
+   */
+  readonly collect?: boolean | number;
 }
 
 /** The frames of one 15-minute tick. */
@@ -125,7 +128,8 @@ export function createFleet(o: FleetOptions): Fleet {
   const tick = (tEnd: number): FleetTick => {
     const out: Upload[] = [];
     stepPhysics({ layout, state, grid, shapes: o.loadShapes, rnd: stepRnd }, tEnd);
-    reportInterval(o.collect === true ? { ...base, collect: { out, rows } } : base, tEnd);
+    const limit = o.collect === true ? layout.size : typeof o.collect === 'number' ? o.collect : 0;
+    reportInterval(limit > 0 ? { ...base, collect: { out, rows, limit } } : base, tEnd);
     return { t: tEnd as UnixMillis, uploads: out };
   };
   return {

@@ -32,6 +32,7 @@ export {
 } from './frame-attacks.ts';
 export { INTERVAL_MS } from './physics.ts';
 export { OVERSIZED_FRAME_BYTES, type Upload, type Tally } from './report.ts';
+export { createFrameSealer, type FrameSealer, type FrameSealerOptions } from './sealer.ts';
 export {
   createFleet,
   summariseFleet,

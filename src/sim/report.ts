@@ -67,8 +67,15 @@ export interface ReportCtx {
   readonly overheadBytes: number;
   readonly tally: Tally;
   /** When set, every frame is also materialised as an Upload (for the demo and real runs). */
-  readonly collect?: { readonly out: Upload[]; readonly rows: Map<number, ProfileRow[]> };
+  readonly collect?: {
+    readonly out: Upload[];
+    readonly rows: Map<number, ProfileRow[]>;
+    readonly limit: number;
+  };
 }
+
+/** Does terminal i get its frames materialised? (collect mode, index below the limit) */
+const wants = (c: ReportCtx, i: number): boolean => c.collect !== undefined && i < c.collect.limit;
 
 /** Scaled §7.3 row of terminal i for power `p` at time `tS`. */
 function scaledRow(c: ReportCtx, i: number, p: number, tS: number): ScaledRow {
@@ -135,7 +142,7 @@ function sendFrame(c: ReportCtx, f: Frame): void {
             attack === 'OVERSIZED_FRAME');
     if (spoils) verdict = EXPECTED_REJECTION[attack] as readonly RejectReason[];
     if (spoils && attack === 'OVERSIZED_FRAME') bytes = OVERSIZED_FRAME_BYTES;
-    if (attack === 'REPLAYED_FRAME')
+    if (attack === 'REPLAYED_FRAME' && fc > 1)
       extraFrames(c, f, { attack, fc: Math.max(1, fc - 1), n: s.attackCopies[f.i] ?? 1 });
     if (attack === 'UNKNOWN_TERMINAL' && hit) extraFrames(c, f, { attack, fc, n: 1 });
   }
@@ -180,7 +187,7 @@ function emit(
     tally.rejected[reason] = (tally.rejected[reason] ?? 0) + 1;
   }
   const sampled = (tally.frames & 15) === 0;
-  const lat = sampled || c.collect !== undefined ? sampleLatency(c, ce) : 0;
+  const lat = sampled || f.record !== undefined ? sampleLatency(c, ce) : 0;
   if (sampled) tally.latency[ceIdx]?.push(lat);
   if (c.collect === undefined || f.record === undefined) return;
   c.collect.out.push({
@@ -236,11 +243,11 @@ function reportDevice(c: ReportCtx, i: number, at: { tEnd: number; slot: number 
   if (s.changed[i] === 1) {
     // relay switched / car plugged in or out: an immediate event with ackReq [§7.2 events]
     tally.events++;
-    const ev = c.collect === undefined ? undefined : scalarRecord(row, eImp, eExp);
+    const ev = !wants(c, i) ? undefined : scalarRecord(row, eImp, eExp);
     sendFrame(c, { i, bytes: scalarRecordBytes(row, eImp, eExp), ctype: 'event', record: ev, tMs: at.tEnd });
   }
   if (s.onBattery[i] !== 1 || c.batching === 'each') {
-    const rec = c.collect === undefined ? undefined : scalarRecord(row, eImp, eExp);
+    const rec = !wants(c, i) ? undefined : scalarRecord(row, eImp, eExp);
     sendFrame(c, {
       i,
       bytes: scalarRecordBytes(row, eImp, eExp),
@@ -252,7 +259,7 @@ function reportDevice(c: ReportCtx, i: number, at: { tEnd: number; slot: number 
   }
   s.pendingRows[i] = (s.pendingRows[i] ?? 0) + 1;
   s.pendingBytes[i] = (s.pendingBytes[i] ?? 0) + rowValueBytes(row);
-  c.collect?.rows.set(i, [...(c.collect.rows.get(i) ?? []), toRow(row)]);
+  if (wants(c, i)) c.collect?.rows.set(i, [...(c.collect.rows.get(i) ?? []), toRow(row)]);
   if (!uploadDue(c.batching, at.slot)) return;
   const rows = s.pendingRows[i] ?? 0;
   const bytes = batchRecordBytes({
@@ -279,7 +286,7 @@ function reportIttu(c: ReportCtx, i: number, tEnd: number): void {
     const tMs = tEnd - m * 60_000;
     const row = scaledRow(c, i, p * (1 + 0.02 * c.rnd.normal()), Math.floor(tMs / 1000));
     c.tally.records++;
-    const rec = c.collect === undefined ? undefined : scalarRecord(row, eImp, eExp);
+    const rec = !wants(c, i) ? undefined : scalarRecord(row, eImp, eExp);
     sendFrame(c, { i, bytes: scalarRecordBytes(row, eImp, eExp), ctype: 'telemetry', record: rec, tMs });
     if (row.u < 2070 || row.u > 2530) {
       c.tally.events++;
