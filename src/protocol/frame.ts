@@ -1,11 +1,11 @@
 // SGT1 frame verification and sealing [SGT1-1.2]: the receiver rules as composable steps, plus verifyFrame.
 import type { KeyObject } from 'node:crypto';
-import type { Clock, TerminalId } from '../core/index.ts';
 import { openFrameAead, sealFrameAead } from './aead.ts';
 import { ProtocolError } from './errors.ts';
 import { CTYPE, encodeHeader, parseHeader, SUITE, type Sgt1Header, type Sgt1HeaderInit } from './header.ts';
 import { deriveFrameKey, type CachedKey, type KeyCache } from './key-hierarchy.ts';
-import { checkKeyUsable, type KeyStatus } from './key-state.ts';
+import { checkKeyUsable } from './key-state.ts';
+import type { TerminalKeys, VerifyContext, VerifyResult } from './context.ts';
 import { reject, type Rejection } from './reasons.ts';
 import {
   checkCounter,
@@ -13,46 +13,13 @@ import {
   EMPTY_REPLAY_STATE,
   SGT1_WINDOW,
   type ReplayState,
+  type ReplayStore,
 } from './replay-window.ts';
+import { verifyTunnel } from './tunnel.ts';
 import { decodeTelemetry, encodeTelemetry, type Telemetry } from './telemetry.ts';
 
 /** Default largest accepted frame: twice the ~500-byte guidance of [SGT1-1.2 fragmentation]. */
 export const DEFAULT_MAX_FRAME_BYTES = 1024;
-
-/** A registered terminal's key root, returned by {@link VerifyContext.lookupTerminal}. */
-export interface TerminalKeys {
-  /** 32-byte `K_root`. */
-  readonly rootKey: Uint8Array;
-  /** Tenant number (uint32) bound into `K_ver`. */
-  readonly tenant: number;
-}
-
-/** Identifies one key version of one terminal for {@link VerifyContext.keyStatus}. */
-export interface KeyQuery {
-  readonly terminalId: TerminalId;
-  readonly purpose: number;
-  readonly version: number;
-  readonly dir: 0 | 1;
-}
-
-/** Where replay windows live; a `Map<string, ReplayState>` is one. Ids come from {@link replayId}. */
-export interface ReplayStore {
-  get(id: string): ReplayState | undefined;
-  set(id: string, state: ReplayState): unknown;
-}
-
-/** Everything verifyFrame needs; build it once and reuse it for every frame. */
-export interface VerifyContext {
-  /** The terminal registered under this system title, or undefined (→ UNKNOWN_TERMINAL). */
-  lookupTerminal(terminalId: TerminalId): TerminalKeys | undefined;
-  /** State of the key (purpose, version) of the terminal, or undefined (→ UNKNOWN_KEY). */
-  keyStatus(query: KeyQuery): KeyStatus | undefined;
-  readonly replay: ReplayStore;
-  readonly keyCache: KeyCache;
-  readonly clock: Clock;
-  /** @default 1024 ({@link DEFAULT_MAX_FRAME_BYTES}) */
-  readonly maxFrameBytes?: number;
-}
 
 /** A parsed frame: the header and the frame bytes as a Buffer view. */
 export type ParsedFrame =
@@ -68,12 +35,11 @@ export function parseFrame(bytes: Uint8Array, maxFrameBytes = DEFAULT_MAX_FRAME_
   return h.ok ? { ok: true, header: h.header, frame } : h;
 }
 
-/** A resolved key: the terminal record and the cached `K_use`. */
-export type ResolvedKey =
-  { readonly ok: true; readonly terminal: TerminalKeys; readonly key: CachedKey } | Rejection;
+/** A terminal whose key (purpose, version) exists and may process frames now. */
+export type ResolvedTerminal = { readonly ok: true; readonly terminal: TerminalKeys } | Rejection;
 
-/** Step 2 [SGT1-1.2 rule 2]: terminal, key (purpose, version) and key state, then `K_use` from the cache. */
-export function resolveKey(header: Sgt1Header, ctx: VerifyContext): ResolvedKey {
+/** Step 2a [SGT1-1.2 rule 2]: terminal by system title, key (purpose, version), key state. */
+export function resolveTerminal(header: Sgt1Header, ctx: VerifyContext): ResolvedTerminal {
   const terminal = ctx.lookupTerminal(header.terminalId);
   if (terminal === undefined) return reject('UNKNOWN_TERMINAL', `no terminal ${header.terminalId}`);
   const q = {
@@ -86,17 +52,27 @@ export function resolveKey(header: Sgt1Header, ctx: VerifyContext): ResolvedKey 
   if (status === undefined)
     return reject('UNKNOWN_KEY', `no key purpose ${header.purpose} v${header.keyVersion}`);
   const usable = checkKeyUsable(status, ctx.clock.now());
-  if (!usable.ok) return reject('KEY_NOT_USABLE', usable.detail);
+  return usable.ok ? { ok: true, terminal } : reject('KEY_NOT_USABLE', usable.detail);
+}
+
+/** A resolved key: the terminal record and the cached `K_use`. */
+export type ResolvedKey =
+  { readonly ok: true; readonly terminal: TerminalKeys; readonly key: CachedKey } | Rejection;
+
+/** Step 2 [SGT1-1.2 rule 2]: {@link resolveTerminal}, then `K_use` from the cache. */
+export function resolveKey(header: Sgt1Header, ctx: VerifyContext): ResolvedKey {
+  const r = resolveTerminal(header, ctx);
+  if (!r.ok) return r;
   const key = ctx.keyCache.get(header.terminalId, {
-    rootKey: terminal.rootKey,
+    rootKey: r.terminal.rootKey,
     systemTitle: header.systemTitle,
-    tenant: terminal.tenant,
+    tenant: r.terminal.tenant,
     version: header.keyVersion,
     purpose: header.purpose,
     dir: header.dir,
     suite: header.suite,
   });
-  return { ok: true, terminal, key };
+  return { ok: true, terminal: r.terminal, key };
 }
 
 /** Replay-window id of a header: `(terminal, purpose, dir, version)` [SGT1-1.2]. */
@@ -147,24 +123,10 @@ export function decodeFramePayload(header: Sgt1Header, plaintext: Uint8Array): D
   return t.ok ? { ok: true, telemetry: t.telemetry } : reject('BAD_PAYLOAD', t.detail);
 }
 
-/** An accepted frame. `plaintext` is a fresh buffer; `header.systemTitle` views the input bytes. */
-export interface VerifiedFrame {
-  readonly ok: true;
-  readonly header: Sgt1Header;
-  readonly plaintext: Buffer;
-  /** Present for ctype 0x01. */
-  readonly telemetry?: Telemetry;
-  /** The replay window after this frame (already written to `ctx.replay`). */
-  readonly replayState: ReplayState;
-}
-
-/** Result of {@link verifyFrame}. */
-export type VerifyResult = VerifiedFrame | Rejection;
-
 /**
  * Runs the SGT1 receiver rules in order [SGT1-1.2]: parse → terminal/key/state → replay check → AEAD
- * open → commit → decode. Never throws on any input bytes; suite 0x80 (DLMS tunnel) is handled by
- * `verifyTunnelFrame`. A frame whose payload fails to decode still commits its counter (it was
+ * open → commit → decode. Never throws on any input bytes. Suite 0x80 (DLMS tunnel) frames are
+ * verified by their DLMS security instead (see `verifyTunnel`). A frame whose payload fails to decode still commits its counter (it was
  * authentic; replaying it must not be possible) and is rejected with BAD_PAYLOAD.
  * @example
  * const ctx = { lookupTerminal, keyStatus, replay: new Map(), keyCache: createKeyCache(), clock };
@@ -175,8 +137,10 @@ export function verifyFrame(bytes: Uint8Array, ctx: VerifyContext): VerifyResult
   const parsed = parseFrame(bytes, ctx.maxFrameBytes);
   if (!parsed.ok) return parsed;
   const { header, frame } = parsed;
-  if (header.suite === SUITE.DLMS_TUNNEL)
-    return reject('UNKNOWN_SUITE', 'DLMS tunnel: use verifyTunnelFrame');
+  if (header.suite === SUITE.DLMS_TUNNEL) {
+    const t = resolveTerminal(header, ctx);
+    return t.ok ? verifyTunnel(header, frame, t.terminal, ctx) : t;
+  }
   const resolved = resolveKey(header, ctx);
   if (!resolved.ok) return resolved;
   const replay = checkReplay(header, ctx.replay);

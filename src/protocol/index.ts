@@ -36,7 +36,7 @@ export {
 } from './key-hierarchy.ts';
 export type { KeyState, KeyStatus, KeyUsable } from './key-state.ts';
 export { checkKeyUsable } from './key-state.ts';
-export type { ReplayState, ReplayStateJson, CounterCheck } from './replay-window.ts';
+export type { ReplayState, ReplayStore, ReplayStateJson, CounterCheck } from './replay-window.ts';
 export {
   SGT1_WINDOW,
   DLMS_WINDOW,
@@ -53,24 +53,21 @@ export {
 export { frameNonce, openFrameAead, sealFrameAead } from './aead.ts';
 export type { Telemetry, ProfileRow, TelemetryResult } from './telemetry.ts';
 export { TELEMETRY_KEYS, encodeTelemetry, decodeTelemetry, telemetryProblem } from './telemetry.ts';
+export type { TerminalKeys, KeyQuery, VerifyContext, VerifiedFrame, VerifyResult } from './context.ts';
 export type {
-  TerminalKeys,
-  KeyQuery,
-  ReplayStore,
-  VerifyContext,
   ParsedFrame,
+  ResolvedTerminal,
   ResolvedKey,
   ReplayCheck,
   Opened,
   DecodedPayload,
-  VerifiedFrame,
-  VerifyResult,
   SealKey,
   SealOptions,
 } from './frame.ts';
 export {
   DEFAULT_MAX_FRAME_BYTES,
   parseFrame,
+  resolveTerminal,
   resolveKey,
   replayId,
   checkReplay,
@@ -80,3 +77,17 @@ export {
   verifyFrame,
   sealFrame,
 } from './frame.ts';
+export type { AxdrLength } from './axdr.ts';
+export { readAxdrLength, encodeAxdrLength } from './axdr.ts';
+export type { DlmsKeySet, SecurityControl, DlmsFrame, DlmsFrameResult } from './dlms-apdu.ts';
+export {
+  GENERAL_GLO_CIPHERING,
+  GENERAL_DED_CIPHERING,
+  parseSecurityControl,
+  parseDlmsFrame,
+} from './dlms-apdu.ts';
+export type { DlmsKeys, DlmsCryptoInput } from './dlms-crypto.ts';
+export { DLMS_TAG_LENGTH, dlmsIv, dlmsGmac } from './dlms-crypto.ts';
+export type { DlmsVerifyOptions, VerifiedDlms, DlmsVerifyResult, DlmsSealOptions } from './dlms.ts';
+export { DEFAULT_MAX_APDU_BYTES, dlmsCounterId, verifyDlms, sealDlms } from './dlms.ts';
+export { deriveDlmsKeys } from './tunnel.ts';

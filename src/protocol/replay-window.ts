@@ -11,6 +11,15 @@ export interface ReplayState {
   readonly bitmap: bigint;
 }
 
+/**
+ * Where replay windows live; a `Map<string, ReplayState>` is one. Ids are `replayId(header)` for SGT1
+ * and `dlmsCounterId(title, keySet)` for DLMS; a persistent store saves the states it is given.
+ */
+export interface ReplayStore {
+  get(id: string): ReplayState | undefined;
+  set(id: string, state: ReplayState): unknown;
+}
+
 /** SGT1 window size in counters [SGT1-1.2]. */
 export const SGT1_WINDOW = 64;
 /** DLMS: the invocation counter must strictly increase [SGT1-1.4]. */
