@@ -40,6 +40,11 @@ export interface KeyRecord extends KeyRef {
   readonly wrapped: Uint8Array | null;
   readonly createdAt: UnixMillis;
   readonly updatedAt: UnixMillis;
+  /**
+   * For a `deactivated` key: frames under it are still processed until this instant (rotation
+   * grace, spec §2.3); null otherwise.
+   */
+  readonly graceUntil: UnixMillis | null;
 }
 
 /** One audit entry before the store chains it (seq, hashes are added by the store). */
@@ -62,6 +67,8 @@ export interface KeyTransitionRequest {
   readonly at: UnixMillis;
   readonly actor: string;
   readonly reason: string;
+  /** With `to: 'deactivated'`: end of the grace window (spec §2.3); ignored otherwise. */
+  readonly graceUntil?: UnixMillis;
 }
 
 export type KeyTransitionResult =

@@ -38,6 +38,7 @@ export function sampleKey(
     wrapped: purpose === 0 ? new Uint8Array(40).fill(7) : null,
     createdAt: at(0),
     updatedAt: at(0),
+    graceUntil: null,
     ...extra,
   };
 }
@@ -147,7 +148,14 @@ function describeTerminalsAndKeys(get: () => Store): void {
       to: 'suspended',
     });
     expect(await get().transitionKey({ ...req, to: 'active' })).toMatchObject({ ok: true });
-    expect(await get().transitionKey({ ...req, to: 'deactivated' })).toMatchObject({ ok: true });
+    expect(await get().transitionKey({ ...req, to: 'deactivated', graceUntil: at(99) })).toMatchObject({
+      ok: true,
+    });
+    expect(await get().getKey(key)).toMatchObject({
+      state: 'deactivated',
+      graceUntil: at(99),
+      updatedAt: at(5),
+    });
     expect(await get().transitionKey({ ...req, to: 'active' })).toEqual({
       ok: false,
       reason: 'NOT_ALLOWED',
@@ -212,7 +220,7 @@ function describeBatches(get: () => Store): void {
     const bad = {
       readings: [sampleReading(T1, 1), sampleReading('0000000000000009' as TerminalId, 1)],
       replayUpdates: [
-        { terminal: T1, purpose: 1, dir: 0 as const, version: 1, state: { highest: 1n, bitmap: 1n } },
+        { terminal: T1, purpose: 1, dir: 0 as const, version: 1, state: { highest: 1, bitmap: 1n } },
       ],
       evidenceDeltas: [{ terminal: T1, cycle: 0, requests: 1 }],
       rejectCounts: [{ reason: 'BAD_TAG', count: 1 }],
@@ -238,12 +246,12 @@ function describeBatches(get: () => Store): void {
     const key = { terminal: T1, purpose: 1, dir: 0 as const, version: 1 };
     await get().commitBatch({
       readings: [sampleReading(T1, 70)],
-      replayUpdates: [{ ...key, state: { highest: 70n, bitmap: 1n } }],
+      replayUpdates: [{ ...key, state: { highest: 70, bitmap: 1n } }],
     });
-    expect(await get().getReplayState(key)).toEqual({ highest: 70n, bitmap: 1n });
-    await get().commitBatch({ replayUpdates: [{ ...key, state: { highest: 68n, bitmap: 1n } }] });
-    expect(await get().getReplayState(key)).toEqual({ highest: 70n, bitmap: 0b101n });
-    const max = { highest: 0xffff_ffffn, bitmap: (1n << 64n) - 1n };
+    expect(await get().getReplayState(key)).toEqual({ highest: 70, bitmap: 1n });
+    await get().commitBatch({ replayUpdates: [{ ...key, state: { highest: 68, bitmap: 1n } }] });
+    expect(await get().getReplayState(key)).toEqual({ highest: 70, bitmap: 0b101n });
+    const max = { highest: 0xffff_ffff, bitmap: (1n << 64n) - 1n };
     await get().commitBatch({ replayUpdates: [{ ...key, version: 2, state: max }] });
     expect(await get().getReplayState({ ...key, version: 2 })).toEqual(max);
     expect((await get().listReplayStates(T1)).length).toBe(2);

@@ -12,9 +12,9 @@ const MASK = (1n << REPLAY_WINDOW_BITS) - 1n;
  * backwards — a crash or a retried batch can only make the window stricter, never reopen a counter.
  */
 export function mergeReplayStates(a: ReplayState, b: ReplayState): ReplayState {
-  const highest = a.highest >= b.highest ? a.highest : b.highest;
+  const highest = Math.max(a.highest, b.highest);
   const shift = (s: ReplayState): bigint => {
-    const d = highest - s.highest;
+    const d = BigInt(highest - s.highest);
     return d >= REPLAY_WINDOW_BITS ? 0n : (s.bitmap << d) & MASK;
   };
   return { highest, bitmap: shift(a) | shift(b) };

@@ -2,10 +2,13 @@
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 import type { AuditInput, RegistryStore, TerminalStatus } from '../keys/index.ts';
 
-/** Replay window state of one (terminal, purpose, dir, version) key [SGT1-1.2 receiver rules]. */
+/**
+ * Replay window state of one (terminal, purpose, dir, version) key [SGT1-1.2 receiver rules];
+ * structurally the protocol area's `ReplayState`, so its windows are stored as they are.
+ */
 export interface ReplayState {
-  /** Highest accepted frame counter H. */
-  readonly highest: bigint;
+  /** Highest accepted frame counter H (integer, −1 while nothing was accepted). */
+  readonly highest: number;
   /** 64-bit bitmap; bit i set = counter H − i was accepted. */
   readonly bitmap: bigint;
 }

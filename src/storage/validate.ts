@@ -56,8 +56,8 @@ function checkReplay(u: ReplayUpdate, i: number): void {
   if (!isInt(u.purpose, 1, 15) || !isInt(u.version, 1, 4095)) invalid(`replayUpdates[${i}] purpose/version`);
   if (u.dir !== 0 && u.dir !== 1) invalid(`replayUpdates[${i}].dir must be 0 or 1`);
   const { highest, bitmap } = u.state;
-  if (typeof highest !== 'bigint' || highest < 0n || highest > BigInt(MAX_FC)) {
-    invalid(`replayUpdates[${i}].state.highest must be a bigint in 0..2^32-1`);
+  if (!isInt(highest, -1, MAX_FC)) {
+    invalid(`replayUpdates[${i}].state.highest must be an integer in -1..2^32-1`);
   }
   if (typeof bitmap !== 'bigint' || bitmap < 0n || bitmap >= 1n << 64n) {
     invalid(`replayUpdates[${i}].state.bitmap must be a 64-bit unsigned bigint`);
@@ -107,6 +107,8 @@ export function validateKey(k: KeyRecord): void {
   if (!isTerminalIdText(k.terminal)) invalid('key terminal id');
   if (!isInt(k.purpose, 0, 15)) invalid('key purpose must be 0..15');
   if (!isInt(k.version, 1, 4095)) invalid('key version must be 1..4095');
+  if (k.graceUntil !== null && !Number.isSafeInteger(k.graceUntil))
+    invalid('key graceUntil must be integer ms or null');
 }
 
 export function unknownTerminal(id: string): never {

@@ -228,7 +228,8 @@ function transitionKey(
   const check = checkKeyTransition(k.state, req.to);
   if (!check.ok) return { ok: false, reason: check.reason, from: k.state };
   const wrapped = req.to === 'destroyed' ? null : k.wrapped;
-  s.keys.set(keyId(k), { ...k, state: req.to, wrapped, updatedAt: req.at });
+  const graceUntil = req.to === 'deactivated' ? (req.graceUntil ?? null) : null;
+  s.keys.set(keyId(k), { ...k, state: req.to, wrapped, updatedAt: req.at, graceUntil });
   append([transitionAudit(req, k.state)]);
   return { ok: true, from: k.state, to: req.to };
 }

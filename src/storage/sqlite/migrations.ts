@@ -61,6 +61,11 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'key grace window (spec §2.3): deactivated keys still process frames until grace_until',
+    sql: 'ALTER TABLE keys ADD COLUMN grace_until INTEGER;',
+  },
 ];
 
 /**

@@ -37,7 +37,7 @@ describe('sqlite store', () => {
     expect(await b.commitBatch({ readings: [sampleReading(T, 1)] })).toEqual({ stored: 0, duplicates: [0] });
     await b.close();
     const db = new Database(path);
-    expect(db.prepare('SELECT version FROM migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM migrations').all()).toEqual([{ version: 1 }, { version: 2 }]);
     db.close();
   });
 

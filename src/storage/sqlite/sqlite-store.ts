@@ -151,6 +151,7 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
             req.to,
             req.to === 'destroyed' ? 1 : 0,
             req.at,
+            req.to === 'deactivated' ? (req.graceUntil ?? null) : null,
             req.key.terminal,
             req.key.purpose,
             req.key.version,
@@ -172,9 +173,7 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
     getReplayState: (k) =>
       live(() => {
         const row = ops.getReplay.get(k.terminal, k.purpose, k.dir, k.version);
-        return row === undefined
-          ? undefined
-          : { highest: BigInt(row.highest), bitmap: bitmapFromHex(row.bitmap) };
+        return row === undefined ? undefined : { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
       }),
     listReplayStates: (terminal) =>
       live(() =>
@@ -183,7 +182,7 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
           purpose: r.purpose,
           dir: r.dir === 1 ? 1 : 0,
           version: r.version,
-          state: { highest: BigInt(r.highest), bitmap: bitmapFromHex(r.bitmap) },
+          state: { highest: r.highest, bitmap: bitmapFromHex(r.bitmap) },
         })),
       ),
     commitBatch: (batch) =>
@@ -240,7 +239,8 @@ function toRejectCounts(rows: { reason: string; terminal: string; count: number 
 }
 
 const TERMINAL_COLUMNS = `id, type, fusion_terminal AS fusionTerminal, tenant, created_at AS createdAt, status`;
-const KEY_COLUMNS = `terminal, purpose, version, state, wrapped, created_at AS createdAt, updated_at AS updatedAt`;
+const KEY_COLUMNS = `terminal, purpose, version, state, wrapped, created_at AS createdAt, updated_at AS updatedAt,
+  grace_until AS graceUntil`;
 
 function prepareReads(db: Database.Database) {
   return {
@@ -255,8 +255,8 @@ function prepareReads(db: Database.Database) {
       `SELECT ${KEY_COLUMNS} FROM keys WHERE terminal = ? ORDER BY purpose, version`,
     ),
     setKeyState: db.prepare(
-      `UPDATE keys SET state = ?, wrapped = CASE WHEN ? = 1 THEN NULL ELSE wrapped END, updated_at = ?
-       WHERE terminal = ? AND purpose = ? AND version = ?`,
+      `UPDATE keys SET state = ?, wrapped = CASE WHEN ? = 1 THEN NULL ELSE wrapped END, updated_at = ?,
+         grace_until = ? WHERE terminal = ? AND purpose = ? AND version = ?`,
     ),
     setStatus: db.prepare('UPDATE terminals SET status = ? WHERE id = ?'),
     replays: db.prepare<

@@ -21,8 +21,8 @@ export function prepareWriteOps(db: Database.Database) {
       'SELECT 1 AS one FROM keys WHERE terminal = ? AND purpose = ? AND version = ?',
     ),
     insertKey: db.prepare(
-      `INSERT INTO keys (terminal, purpose, version, state, wrapped, created_at, updated_at)
-       VALUES (@terminal, @purpose, @version, @state, @wrapped, @createdAt, @updatedAt)`,
+      `INSERT INTO keys (terminal, purpose, version, state, wrapped, created_at, updated_at, grace_until)
+       VALUES (@terminal, @purpose, @version, @state, @wrapped, @createdAt, @updatedAt, @graceUntil)`,
     ),
     insertReading: db.prepare(
       `INSERT INTO readings (terminal, purpose, key_version, fc, ts, received_at, voltage, current,
@@ -86,10 +86,9 @@ export function insertKeysSync(ops: WriteOps, keys: readonly KeyRecord[]): void 
 
 function mergeReplaySync(ops: WriteOps, u: ReplayUpdate): void {
   const row = ops.getReplay.get(u.terminal, u.purpose, u.dir, u.version);
-  const prev =
-    row === undefined ? undefined : { highest: BigInt(row.highest), bitmap: bitmapFromHex(row.bitmap) };
+  const prev = row === undefined ? undefined : { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
   const next = prev === undefined ? u.state : mergeReplayStates(prev, u.state);
-  ops.putReplay.run(u.terminal, u.purpose, u.dir, u.version, Number(next.highest), bitmapToHex(next.bitmap));
+  ops.putReplay.run(u.terminal, u.purpose, u.dir, u.version, next.highest, bitmapToHex(next.bitmap));
 }
 
 /** Writes one (already validated) batch; throws on an unknown terminal so the savepoint rolls back. */
