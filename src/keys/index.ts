@@ -21,3 +21,6 @@ export type {
   TerminalStatus,
 } from './registry-types.ts';
 export { ROOT_KEY_PURPOSE } from './registry-types.ts';
+export type { KeysErrorCode } from './errors.ts';
+export { KeysError } from './errors.ts';
+export { wrapKey, unwrapKey, wrapKeyWithPadding, unwrapKeyWithPadding } from './key-wrap.ts';
