@@ -17,3 +17,10 @@ export type { KmeansAlgorithm, KmeansExecutor } from './kmeans-pool.ts';
 export { createInlineExecutor, createWorkerExecutor } from './kmeans-pool.ts';
 export type { KmeansOptions, KmeansResult, CurveMatrix } from './kmeans.ts';
 export { runKmeans, kmeansPlusPlus } from './kmeans.ts';
+export type {
+  FlexibilityOptions,
+  FlexibilityResult,
+  CustomerFlexibility,
+  ClusterFlexibility,
+} from './flexibility.ts';
+export { evaluateFlexibility, flexibilityByCluster } from './flexibility.ts';
