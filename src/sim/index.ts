@@ -42,3 +42,5 @@ export {
   type FleetOptions,
   type FleetTick,
 } from './fleet.ts';
+// Terminal agent (owned by the ingest/platform engineer): re-exported so cli/platform reach it through this entry.
+export * from './agent/index.ts';

@@ -25,6 +25,8 @@ export interface LayoutOptions {
   readonly mix?: KindMix;
   /** Side of each fusion terminal's square area in metres. @default 100 [trust.md §6.1] */
   readonly groupSideM?: number;
+  /** System titles to use instead of generated ones (e.g. terminals provisioned on a platform). */
+  readonly titles?: readonly TerminalId[];
 }
 
 /** A fusion terminal (edge) and the indices of its LVESUs. */
@@ -134,6 +136,6 @@ export function createLayout(o: LayoutOptions, rnd: Random): FleetLayout {
     L.dist[i] = rnd.uniform(0, side);
   }
   for (let t = 0; t < n; t++) L.ce[t] = COVERAGE_CLASSES.indexOf(drawCoverage(rnd));
-  const ids = Array.from({ length: n }, (_, t) => terminalTitle('GTS', L.kind[t] ?? 0, t));
+  const ids = Array.from({ length: n }, (_, t) => o.titles?.[t] ?? terminalTitle('GTS', L.kind[t] ?? 0, t));
   return { ...L, ids, fusion };
 }

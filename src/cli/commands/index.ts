@@ -1,5 +1,6 @@
 // The list of subcommands. Each module registers one top-level command on the program.
 import type { RegisterCommand } from '../command.ts';
 import { registerBench } from './bench.ts';
+import { registerSimulate } from './simulate.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerBench];
+export const COMMANDS: readonly RegisterCommand[] = [registerBench, registerSimulate];

@@ -1,0 +1,326 @@
+// `gridtrust simulate --target URL`: the fleet as real clients (terminal agents) over MQTT or CoAP, in real or accelerated time.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRandom, type Clock, type TerminalId, type UnixMillis } from '../../core/index.ts';
+import { createKeyCache } from '../../protocol/index.ts';
+import {
+  createFleet,
+  createFrameSealer,
+  createMemoryCounterPersistence,
+  createTerminalAgent,
+  openFrameCounter,
+  summariseFleet,
+  type LinkResult,
+  type TerminalAgent,
+  type Upload,
+} from '../../sim/index.ts';
+import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../../transport/index.ts';
+import { CliError } from '../errors.ts';
+import { parseNumberArg, type CliIo } from '../io.ts';
+import { createProgress } from '../progress.ts';
+import { fleetOptionsFrom, loadShapesFrom, type SimulateFlags } from './simulate.ts';
+
+type Send = (title: string, frame: Uint8Array) => Promise<LinkResult>;
+
+interface Target {
+  readonly send: Send;
+  readonly close: () => Promise<void>;
+  /** CoAP answers say why a frame was rejected; MQTT (3.1.1) acknowledges every publish. */
+  readonly observesRejections: boolean;
+}
+
+/** Parses `mqtt://HOST:PORT` or `coap://HOST:PORT`. */
+export function parseTargetUrl(text: string): { scheme: 'mqtt' | 'coap'; host: string; port: number } {
+  const m = /^(mqtt|coap):\/\/([^/:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/.exec(text);
+  const port = Number(m?.[3]);
+  if (m === null || !(port > 0 && port < 65536)) {
+    throw new CliError(
+      'GT_ERR_CLI_USAGE',
+      `--target must be mqtt://HOST:PORT or coap://HOST:PORT, got "${text}"`,
+      {
+        hint: 'e.g. --target coap://127.0.0.1:5683 (the port `gridtrust serve` or `demo` printed)',
+      },
+    );
+  }
+  return { scheme: m[1] as 'mqtt' | 'coap', host: m[2] ?? '127.0.0.1', port };
+}
+
+async function openTarget(url: string, terminals: number): Promise<Target> {
+  const t = parseTargetUrl(url);
+  if (t.scheme === 'coap') {
+    const coap = createCoapUplink({ host: t.host, port: t.port }); // one UDP socket for every terminal
+    return {
+      observesRejections: true,
+      send: async (_title, frame) => {
+        const r = await coap.send(frame);
+        if (r.ok) return { kind: 'acked', reply: r.reply };
+        return r.code.startsWith('4.')
+          ? { kind: 'rejected', reason: r.reason }
+          : { kind: 'failed', reason: r.reason };
+      },
+      close: () => Promise.resolve(coap.close()),
+    };
+  }
+  // a few shared connections (a concentrator each): ~5,000 terminals per connection [A]
+  const n = Math.max(1, Math.min(16, Math.ceil(terminals / 5000)));
+  const salt = randomBytes(4).toString('hex');
+  const clients: MqttUplinkClient[] = await Promise.all(
+    Array.from({ length: n }, (_, k) =>
+      connectMqttUplink({ url: `mqtt://${t.host}:${t.port}`, clientId: `gt-sim-${salt}-${k}` }),
+    ),
+  );
+  let rr = 0;
+  return {
+    observesRejections: false,
+    send: async (title, frame) => {
+      const c = clients[rr++ % clients.length];
+      const r = c === undefined ? { ok: false as const, reason: 'DISCONNECTED' } : await c.send(title, frame);
+      return r.ok ? { kind: 'acked' } : { kind: 'failed', reason: r.reason };
+    },
+    close: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+}
+
+/** Reads `system_title,root_key` rows (hex; a header line is skipped). */
+export function readRootKeys(path: string): Map<string, Buffer> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new CliError('GT_ERR_CLI_SECRET_FILE', `cannot read --root-keys ${path}`, {
+      hint: 'check the path',
+      cause,
+    });
+  }
+  const keys = new Map<string, Buffer>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    const [title = '', key = ''] = line.split(',').map((c) => c.trim().toLowerCase());
+    if (line.trim() === '' || (i === 0 && !/^[0-9a-f]{16}$/.test(title))) return;
+    if (!/^[0-9a-f]{16}$/.test(title) || !/^[0-9a-f]{64}$/.test(key)) {
+      throw new CliError(
+        'GT_ERR_CLI_USAGE',
+        `--root-keys line ${i + 1}: expected system_title(16 hex),root_key(64 hex)`,
+        {
+          hint: 'write the file with `gridtrust terminals` or --write-root-keys (the key is never echoed)',
+        },
+      );
+    }
+    keys.set(title, Buffer.from(key, 'hex'));
+  });
+  return keys;
+}
+
+/** A clock running `speed` times faster than the wall clock from `start`. */
+function scaledClock(start: number, speed: number): Clock {
+  const wall0 = Date.now();
+  return {
+    now: () => (start + (Date.now() - wall0) * speed) as UnixMillis,
+    monotonic: () => performance.now(),
+  };
+}
+
+/** A bounded pool: at most `limit` sends in flight. */
+function createPool(limit: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const idle: (() => void)[] = [];
+  return {
+    async run(task: () => Promise<void>): Promise<void> {
+      while (active >= limit) await new Promise<void>((r) => waiting.push(r));
+      active++;
+      void task().finally(() => {
+        active--;
+        waiting.shift()?.();
+        if (active === 0) for (const r of idle.splice(0)) r();
+      });
+    },
+    drained: () => (active === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r))),
+  };
+}
+
+interface Counts {
+  sent: number;
+  acked: number;
+  failed: number;
+  rejected: Record<string, number>;
+  truthMatches: number;
+  truthMismatches: number;
+}
+
+/** Runs the fleet against the target until --duration wall seconds or --hours simulated hours pass. */
+export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<string, unknown>> {
+  const opts = fleetOptionsFrom(f);
+  const speed = parseNumberArg('--speed', f.speed, { min: 0.001, max: 1e6 });
+  const duration = parseNumberArg('--duration', f.duration, { min: 1, max: 30 * 86_400 });
+  const concurrency = parseNumberArg('--concurrency', f.concurrency, { min: 1, max: 100_000, integer: true });
+  const keys = provisionKeys(f, opts.terminals);
+  const titles = [...keys.keys()].slice(0, opts.terminals) as TerminalId[];
+  const start = Math.floor(Date.now() / 900_000) * 900_000 - 900_000;
+  const clock = scaledClock(start, speed);
+  const fleet = createFleet({
+    ...opts,
+    terminals: titles.length,
+    titles,
+    loadShapes: loadShapesFrom(f.load),
+    clock,
+    collect: true,
+  });
+  const target = await openTarget(f.target ?? '', titles.length);
+  const counts: Counts = { sent: 0, acked: 0, failed: 0, rejected: {}, truthMatches: 0, truthMismatches: 0 };
+  const senders = createSenders({ keys, target, counts, seed: opts.seed ?? 1 });
+  const pool = createPool(concurrency);
+  const progress = createProgress(io, 'simulate', duration, f.json === true);
+  const began = Date.now();
+  const endSim = start + 900_000 + opts.hours * 3_600_000;
+  while ((Date.now() - began) / 1000 < duration && fleet.time() < endSim) {
+    for (const tick of fleet.advance()) for (const u of tick.uploads) await pool.run(() => senders.send(u));
+    progress.update((Date.now() - began) / 1000, `${counts.sent} frames`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await pool.drained();
+  progress.done();
+  await target.close();
+  const seconds = (Date.now() - began) / 1000;
+  const s = summariseFleet(fleet);
+  return {
+    terminals: titles.length,
+    target: f.target,
+    frames: counts.sent,
+    framesAcked: counts.acked,
+    framesFailed: counts.failed,
+    framesRejected: counts.rejected,
+    groundTruth: target.observesRejections
+      ? { matches: counts.truthMatches, mismatches: counts.truthMismatches }
+      : 'not observable over MQTT 3.1.1 (every publish is acknowledged); see the platform metrics',
+    expectedRejected: s.framesRejected,
+    energyJoules: s.energyJoules,
+    simulatedHours: (fleet.time() - start) / 3_600_000,
+    seconds,
+    framesPerSecond: counts.sent / seconds,
+    malicious: fleet.truth.map((t) => ({
+      terminal: t.terminal,
+      attack: t.attack,
+      onset: new Date(t.onset).toISOString(),
+    })),
+    failed: counts.failed > 0 || counts.truthMismatches > 0,
+  };
+}
+
+function provisionKeys(f: SimulateFlags, n: number): Map<string, Buffer> {
+  if (f.rootKeys !== undefined) {
+    const keys = readRootKeys(f.rootKeys);
+    if (keys.size === 0)
+      throw new CliError('GT_ERR_CLI_USAGE', `--root-keys ${f.rootKeys} lists no terminal`);
+    return keys;
+  }
+  if (f.writeRootKeys === undefined) {
+    throw new CliError('GT_ERR_CLI_MISSING_SECRET', "target mode needs the terminals' root keys", {
+      hint: 'pass --root-keys FILE (from `gridtrust terminals`), or --write-root-keys FILE to create and provision them',
+    });
+  }
+  const keys = new Map<string, Buffer>();
+  const probe = createFleet({
+    ...fleetOptionsFrom(f),
+    terminals: n,
+    loadShapes: loadShapesFrom(f.load),
+    clock: scaledClock(0, 1),
+  });
+  for (const id of probe.layout.ids) keys.set(id, randomBytes(32));
+  const csv = ['system_title,root_key', ...[...keys].map(([t, k]) => `${t},${k.toString('hex')}`)].join('\n');
+  writeFileSync(f.writeRootKeys, `${csv}\n`, { mode: 0o600 });
+  return keys;
+}
+
+interface SenderDeps {
+  readonly keys: Map<string, Buffer>;
+  readonly target: Target;
+  readonly counts: Counts;
+  readonly seed: number;
+}
+
+/** Honest frames go through one terminal agent per terminal; attack frames are forged beside it. */
+function createSenders(d: SenderDeps) {
+  const agents = new Map<number, Promise<TerminalAgent>>();
+  const lastFrame = new Map<number, Uint8Array>();
+  const lastFc = new Map<number, number>();
+  const rnd = createRandom(d.seed ^ 0x7a7);
+  const sealer = createFrameSealer({
+    rootKey: (id) => d.keys.get(id),
+    random: rnd.fork(),
+    keyCache: createKeyCache(),
+  });
+  const agentOf = (u: Upload): Promise<TerminalAgent> => {
+    let a = agents.get(u.index);
+    if (a === undefined) {
+      a = openFrameCounter(createMemoryCounterPersistence(), 1).then((counter) =>
+        createTerminalAgent({
+          systemTitle: Buffer.from(u.terminal, 'hex'),
+          rootKey: d.keys.get(u.terminal) ?? Buffer.alloc(32),
+          tenant: 1,
+          counter,
+          random: rnd.fork(),
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          link: {
+            send: (frame) => {
+              lastFrame.set(u.index, frame);
+              return d.target.send(u.terminal, frame);
+            },
+          },
+        }),
+      );
+      agents.set(u.index, a);
+    }
+    return a;
+  };
+  const record = (u: Upload, r: LinkResult): void => {
+    const c = d.counts;
+    c.sent++;
+    if (r.kind === 'acked') c.acked++;
+    else if (r.kind === 'failed') c.failed++;
+    else c.rejected[r.reason] = (c.rejected[r.reason] ?? 0) + 1;
+    if (!d.target.observesRejections || r.kind === 'failed') return;
+    const ok =
+      u.expected === 'ACCEPT'
+        ? r.kind === 'acked'
+        : r.kind === 'rejected' && u.expected.includes(r.reason as never);
+    if (ok) c.truthMatches++;
+    else c.truthMismatches++;
+  };
+  const chains = new Map<number, Promise<void>>();
+  return {
+    /** Frames of one terminal go out in order (a replay must follow its original). */
+    send(u: Upload): Promise<void> {
+      const p = (chains.get(u.index) ?? Promise.resolve()).then(() => sendOne(u));
+      chains.set(u.index, p);
+      return p;
+    },
+  };
+  async function sendOne(u: Upload): Promise<void> {
+    if (u.attack === undefined) {
+      const out = await (await agentOf(u)).send(u.record, { ackReq: u.ctype === 'event' });
+      lastFc.set(u.index, out.fc);
+      record(
+        u,
+        out.ok
+          ? { kind: 'acked' }
+          : {
+              kind: out.reason === 'TIMEOUT' || out.reason === 'DISCONNECTED' ? 'failed' : 'rejected',
+              reason: out.reason,
+            },
+      );
+      return;
+    }
+    const prevFc = lastFc.get(u.index) ?? 0;
+    const prev = lastFrame.get(u.index);
+    const needsHistory = u.attack === 'REPLAYED_FRAME' || u.attack === 'COUNTER_ROLLBACK';
+    if (needsHistory && (prev === undefined || prevFc === 0)) return; // nothing sent yet to replay
+    const frame =
+      u.attack === 'REPLAYED_FRAME' && prev !== undefined
+        ? prev
+        : sealer.seal({ ...u, fc: u.attack === 'COUNTER_ROLLBACK' ? Math.max(1, prevFc - 100) : prevFc + 1 });
+    if (frame === undefined) return;
+    record(u, await d.target.send(u.terminal, frame));
+  }
+}

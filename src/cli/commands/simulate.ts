@@ -1,0 +1,231 @@
+// `gridtrust simulate`: a terminal fleet in virtual time (--virtual) or against a running platform (--target).
+import type { Command } from 'commander';
+import { createManualClock, createRandom, type UnixMillis } from '../../core/index.ts';
+import { createKeyCache } from '../../protocol/index.ts';
+import {
+  BATCH_STRATEGIES,
+  TERMINAL_KINDS,
+  batterySummary,
+  createFleet,
+  createFrameSealer,
+  prepareLoadShapes,
+  summariseFleet,
+  type BatchStrategy,
+  type EnergyProfileName,
+  type Fleet,
+  type FleetOptions,
+  type LoadShapes,
+  type TerminalKind,
+} from '../../sim/index.ts';
+import type { RegisterCommand } from '../command.ts';
+import { LCL_DEFAULT_PATH, parseIsoTimestamp, readLclFile } from '../data-files.ts';
+import { CliError } from '../errors.ts';
+import { parseNumberArg, printJson, type CliIo } from '../io.ts';
+import { createProgress } from '../progress.ts';
+import { runTarget } from './simulate-target.ts';
+
+/** Raw commander options of `simulate`. */
+export interface SimulateFlags {
+  virtual?: boolean;
+  target?: string;
+  terminals: string;
+  hours: string;
+  seed: string;
+  malicious: string;
+  profile: string;
+  batching: string;
+  batteryKinds: string;
+  perFusion: string;
+  directShare: string;
+  start?: string;
+  load: string;
+  encrypt?: string;
+  rootKeys?: string;
+  writeRootKeys?: string;
+  speed: string;
+  duration: string;
+  concurrency: string;
+  json?: boolean;
+}
+
+const HELP = `
+Virtual time (as fast as the machine allows; no sockets):
+  gridtrust simulate --virtual --terminals 100000 --hours 24 --seed 1 --malicious 0.05 --json
+Against a running platform (real SGT1 frames through the terminal agent):
+  gridtrust simulate --target coap://127.0.0.1:5683 --terminals 2000 --root-keys keys.csv --speed 60
+
+Models: smart meters follow real LCL households (../shared/data/lcl, one household each with a day
+offset and ±15 % scale jitter), PV a daylight profile with daily weather, EV chargers sessions,
+storage self-consumption, smart sockets an appliance, and one iTTU per fusion terminal measures its
+group every minute. Energy per frame: E_fix(CE) + bytes · e(CE) (protocol-keys-update.md §6).
+Result (--json): { terminals, frames, energyJoules, seconds, framesRejected, battery, ... }.
+See docs/simulator.md.`;
+
+/** Parses the options shared by both modes into fleet options. */
+export function fleetOptionsFrom(
+  f: SimulateFlags,
+): Omit<FleetOptions, 'loadShapes' | 'clock'> & { hours: number } {
+  const profile = f.profile as EnergyProfileName;
+  if (profile !== 'field' && profile !== '3gpp-ideal')
+    usage(`--profile must be field or 3gpp-ideal, got "${f.profile}"`);
+  if (!BATCH_STRATEGIES.includes(f.batching as BatchStrategy)) {
+    usage(`--batching must be one of ${BATCH_STRATEGIES.join(', ')}, got "${f.batching}"`);
+  }
+  const kinds = f.batteryKinds === '' || f.batteryKinds === 'none' ? [] : f.batteryKinds.split(',');
+  for (const k of kinds) {
+    if (!TERMINAL_KINDS.includes(k as TerminalKind))
+      usage(`--battery-kinds: unknown kind "${k}" (${TERMINAL_KINDS.join(', ')})`);
+  }
+  return {
+    terminals: parseNumberArg('--terminals', f.terminals, { min: 1, max: 5_000_000, integer: true }),
+    hours: parseNumberArg('--hours', f.hours, { min: 0.25, max: 24 * 3650 }),
+    seed: parseNumberArg('--seed', f.seed, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    malicious: parseNumberArg('--malicious', f.malicious, { min: 0, max: 1 }),
+    energyProfile: profile,
+    batching: f.batching as BatchStrategy,
+    batteryKinds: kinds as TerminalKind[],
+    perFusion: parseNumberArg('--per-fusion', f.perFusion, { min: 2, max: 100_000, integer: true }),
+    directShare: parseNumberArg('--direct-share', f.directShare, { min: 0, max: 1 }),
+  };
+}
+
+function usage(message: string): never {
+  throw new CliError('GT_ERR_CLI_USAGE', message, { hint: 'see gridtrust simulate --help' });
+}
+
+/** Reads and cleans the household curves (the analytics loader, then the sim's gap filling). */
+export function loadShapesFrom(path: string): LoadShapes {
+  return prepareLoadShapes(readLclFile(path));
+}
+
+/** The simulated start: --start ISO, else the first instant of 2024-06-01 UTC (a deterministic default). */
+export function startFrom(text: string | undefined): UnixMillis {
+  if (text === undefined) return Date.UTC(2024, 5, 1) as UnixMillis;
+  const t = parseIsoTimestamp(text);
+  if (t === undefined) usage(`--start must be an ISO 8601 time, got "${text}"`);
+  return t as UnixMillis;
+}
+
+function sealSubset(
+  fleet: Fleet,
+  uploads: Parameters<ReturnType<typeof createFrameSealer>['seal']>[0][],
+  seed: number,
+) {
+  const rnd = createRandom(seed ^ 0x5eed);
+  const keys = new Map<string, Buffer>();
+  const keyOf = (id: string): Buffer => {
+    let k = keys.get(id);
+    if (k === undefined) {
+      k = Buffer.from(Array.from({ length: 32 }, () => rnd.int(0, 255)));
+      keys.set(id, k);
+    }
+    return k;
+  };
+  const sealer = createFrameSealer({ rootKey: keyOf, random: rnd.fork(), keyCache: createKeyCache() });
+  let bytes = 0;
+  for (const u of uploads) bytes += sealer.seal(u)?.length ?? 0;
+  return {
+    sealedFrames: uploads.length,
+    sealedBytes: bytes,
+    sealedTerminals: Math.min(fleet.layout.size, keys.size),
+  };
+}
+
+async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, unknown>> {
+  const opts = fleetOptionsFrom(f);
+  const encrypt =
+    f.encrypt === undefined ? 0 : parseNumberArg('--encrypt', f.encrypt, { min: 0, integer: true });
+  const shapes = loadShapesFrom(f.load);
+  const start = startFrom(f.start);
+  const clock = createManualClock(start);
+  const began = performance.now();
+  const fleet = createFleet({
+    ...opts,
+    loadShapes: shapes,
+    clock,
+    ...(encrypt > 0 ? { collect: encrypt } : {}),
+  });
+  const intervals = Math.round((opts.hours * 3_600_000) / 900_000);
+  const progress = createProgress(io, 'simulate', intervals, f.json === true);
+  const collected = [];
+  for (let k = 0; k < intervals; k++) {
+    clock.advance(900_000);
+    for (const tick of fleet.advance()) if (encrypt > 0) collected.push(...tick.uploads);
+    progress.update(k + 1, `${fleet.tally.frames.toLocaleString('en')} frames`);
+    if ((k & 3) === 3) await new Promise((r) => setImmediate(r)); // let the progress bar draw
+  }
+  progress.done();
+  const simSeconds = (performance.now() - began) / 1000;
+  const sealed = encrypt > 0 ? sealSubset(fleet, collected, opts.seed ?? 1) : undefined;
+  return {
+    ...summariseFleet(fleet),
+    hours: opts.hours,
+    terminalIntervals: fleet.layout.size * intervals,
+    seconds: (performance.now() - began) / 1000,
+    simulationSeconds: simSeconds,
+    start: new Date(start).toISOString(),
+    profile: opts.energyProfile,
+    batching: opts.batching,
+    battery: batterySummary(fleet, { batteryJ: 18_000, elapsedMs: intervals * 900_000 }),
+    loadShapes: { households: shapes.ids.length, dropped: shapes.dropped.length, source: f.load },
+    groundTruth: fleet.truth.map((t) => ({
+      terminal: t.terminal,
+      attack: t.attack,
+      onset: new Date(t.onset).toISOString(),
+      expectedRejection: t.expectedRejection,
+    })),
+    ...(sealed === undefined ? {} : { encrypted: sealed }),
+  };
+}
+
+function printHuman(io: CliIo, r: Record<string, unknown>): void {
+  const skip = new Set(['groundTruth']);
+  for (const [k, v] of Object.entries(r)) if (!skip.has(k)) io.out(`${k.padEnd(20)} ${JSON.stringify(v)}\n`);
+  const truth = r.groundTruth as unknown[] | undefined;
+  if (truth !== undefined && truth.length > 0)
+    io.out(`groundTruth          ${truth.length} malicious terminals (--json lists them)\n`);
+}
+
+export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command('simulate')
+    .description('simulate a fleet of NB-IoT smart-grid terminals, in virtual time or against a platform')
+    .option('--virtual', 'run in virtual time as fast as possible (no network)')
+    .option('--target <url>', 'send real SGT1 frames to mqtt://HOST:PORT or coap://HOST:PORT')
+    .option('--terminals <n>', 'number of terminals', '1000')
+    .option('--hours <h>', 'simulated hours (virtual mode; also caps a --target run)', '24')
+    .option('--seed <n>', 'random seed (same seed, same fleet and run)', '1')
+    .option('--malicious <ratio>', 'share of terminals doing frame-level attacks (0..1)', '0')
+    .option('--profile <name>', 'NB-IoT energy profile: field | 3gpp-ideal', 'field')
+    .option('--batching <s>', 'uploads of battery terminals: each | 4x-day | 1x-day', '4x-day')
+    .option(
+      '--battery-kinds <list>',
+      'kinds on a primary cell (meter,socket,pv,storage,ev,ittu or none)',
+      'meter',
+    )
+    .option('--per-fusion <n>', 'LVESUs per fusion terminal (incl. its iTTU)', '100')
+    .option('--direct-share <x>', 'share of terminals talking to the platform directly', '0.1')
+    .option('--start <iso>', 'simulated start time (default 2024-06-01T00:00Z)')
+    .option('--load <file>', 'household load curves (wide CSV/.csv.gz of kWh per step)', LCL_DEFAULT_PATH)
+    .option('--encrypt <n>', 'virtual mode: also seal real SGT1 frames for the first n terminals')
+    .option('--root-keys <file>', 'target mode: CSV system_title,root_key of provisioned terminals')
+    .option(
+      '--write-root-keys <file>',
+      'target mode: write the fleet keys as CSV (to provision them), then run',
+    )
+    .option('--speed <x>', 'target mode: simulated seconds per wall second', '1')
+    .option('--duration <s>', 'target mode: wall-clock seconds to run', '60')
+    .option('--concurrency <n>', 'target mode: frames in flight at once', '256')
+    .option('--json', 'print one JSON document on stdout (no progress bar)')
+    .addHelpText('after', HELP)
+    .action(async (flags: SimulateFlags) => {
+      if ((flags.virtual === true) === (flags.target !== undefined)) {
+        usage('give exactly one of --virtual and --target URL');
+      }
+      const result =
+        flags.virtual === true ? await runVirtual(ctx.io, flags) : await runTarget(ctx.io, flags);
+      if (flags.json === true) printJson(ctx.io, result);
+      else printHuman(ctx.io, result);
+      if (result.failed === true) ctx.setExitCode(1);
+    });
+};
