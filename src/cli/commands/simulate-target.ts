@@ -18,7 +18,7 @@ import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../.
 import { CliError } from '../errors.ts';
 import { parseNumberArg, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
-import { fleetOptionsFrom, loadShapesFrom, type SimulateFlags } from './simulate.ts';
+import { fleetOptionsFrom, loadShapesFrom, type SimulateFlags } from './simulate-options.ts';
 
 type Send = (title: string, frame: Uint8Array) => Promise<LinkResult>;
 

@@ -1,52 +1,27 @@
 // `gridtrust simulate`: a terminal fleet in virtual time (--virtual) or against a running platform (--target).
 import type { Command } from 'commander';
-import { createManualClock, createRandom, type UnixMillis } from '../../core/index.ts';
+import { createManualClock, createRandom } from '../../core/index.ts';
 import { createKeyCache } from '../../protocol/index.ts';
 import {
-  BATCH_STRATEGIES,
-  TERMINAL_KINDS,
   batterySummary,
   createFleet,
   createFrameSealer,
-  prepareLoadShapes,
   summariseFleet,
-  type BatchStrategy,
-  type EnergyProfileName,
   type Fleet,
-  type FleetOptions,
-  type LoadShapes,
-  type TerminalKind,
+  type Upload,
 } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
-import { LCL_DEFAULT_PATH, parseIsoTimestamp, readLclFile } from '../data-files.ts';
-import { CliError } from '../errors.ts';
+import { LCL_DEFAULT_PATH } from '../data-files.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import {
+  fleetOptionsFrom,
+  loadShapesFrom,
+  startFrom,
+  usage,
+  type SimulateFlags,
+} from './simulate-options.ts';
 import { runTarget } from './simulate-target.ts';
-
-/** Raw commander options of `simulate`. */
-export interface SimulateFlags {
-  virtual?: boolean;
-  target?: string;
-  terminals: string;
-  hours: string;
-  seed: string;
-  malicious: string;
-  profile: string;
-  batching: string;
-  batteryKinds: string;
-  perFusion: string;
-  directShare: string;
-  start?: string;
-  load: string;
-  encrypt?: string;
-  rootKeys?: string;
-  writeRootKeys?: string;
-  speed: string;
-  duration: string;
-  concurrency: string;
-  json?: boolean;
-}
 
 const HELP = `
 Virtual time (as fast as the machine allows; no sockets):
@@ -60,51 +35,6 @@ storage self-consumption, smart sockets an appliance, and one iTTU per fusion te
 group every minute. Energy per frame: E_fix(CE) + bytes · e(CE) (protocol-keys-update.md §6).
 Result (--json): { terminals, frames, energyJoules, seconds, framesRejected, battery, ... }.
 See docs/simulator.md.`;
-
-/** Parses the options shared by both modes into fleet options. */
-export function fleetOptionsFrom(
-  f: SimulateFlags,
-): Omit<FleetOptions, 'loadShapes' | 'clock'> & { hours: number } {
-  const profile = f.profile as EnergyProfileName;
-  if (profile !== 'field' && profile !== '3gpp-ideal')
-    usage(`--profile must be field or 3gpp-ideal, got "${f.profile}"`);
-  if (!BATCH_STRATEGIES.includes(f.batching as BatchStrategy)) {
-    usage(`--batching must be one of ${BATCH_STRATEGIES.join(', ')}, got "${f.batching}"`);
-  }
-  const kinds = f.batteryKinds === '' || f.batteryKinds === 'none' ? [] : f.batteryKinds.split(',');
-  for (const k of kinds) {
-    if (!TERMINAL_KINDS.includes(k as TerminalKind))
-      usage(`--battery-kinds: unknown kind "${k}" (${TERMINAL_KINDS.join(', ')})`);
-  }
-  return {
-    terminals: parseNumberArg('--terminals', f.terminals, { min: 1, max: 5_000_000, integer: true }),
-    hours: parseNumberArg('--hours', f.hours, { min: 0.25, max: 24 * 3650 }),
-    seed: parseNumberArg('--seed', f.seed, { min: 0, max: 2 ** 32 - 1, integer: true }),
-    malicious: parseNumberArg('--malicious', f.malicious, { min: 0, max: 1 }),
-    energyProfile: profile,
-    batching: f.batching as BatchStrategy,
-    batteryKinds: kinds as TerminalKind[],
-    perFusion: parseNumberArg('--per-fusion', f.perFusion, { min: 2, max: 100_000, integer: true }),
-    directShare: parseNumberArg('--direct-share', f.directShare, { min: 0, max: 1 }),
-  };
-}
-
-function usage(message: string): never {
-  throw new CliError('GT_ERR_CLI_USAGE', message, { hint: 'see gridtrust simulate --help' });
-}
-
-/** Reads and cleans the household curves (the analytics loader, then the sim's gap filling). */
-export function loadShapesFrom(path: string): LoadShapes {
-  return prepareLoadShapes(readLclFile(path));
-}
-
-/** The simulated start: --start ISO, else the first instant of 2024-06-01 UTC (a deterministic default). */
-export function startFrom(text: string | undefined): UnixMillis {
-  if (text === undefined) return Date.UTC(2024, 5, 1) as UnixMillis;
-  const t = parseIsoTimestamp(text);
-  if (t === undefined) usage(`--start must be an ISO 8601 time, got "${text}"`);
-  return t as UnixMillis;
-}
 
 function sealSubset(
   fleet: Fleet,
@@ -147,7 +77,7 @@ async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, u
   });
   const intervals = Math.round((opts.hours * 3_600_000) / 900_000);
   const progress = createProgress(io, 'simulate', intervals, f.json === true);
-  const collected = [];
+  const collected: Upload[] = [];
   for (let k = 0; k < intervals; k++) {
     clock.advance(900_000);
     for (const tick of fleet.advance()) if (encrypt > 0) collected.push(...tick.uploads);
