@@ -26,7 +26,7 @@ export interface DownlinkCounters {
  */
 export function createDownlinkCounters(seed: readonly ReplayWindowUpdate[]): DownlinkCounters {
   const last = new Map<string, number>();
-  for (const u of seed) if (u.dir === 1) last.set(`${u.terminal}|${u.version}`, Number(u.state.highest));
+  for (const u of seed) if (u.dir === 1) last.set(`${u.terminal}|${u.version}`, u.state.highest);
   return {
     next(terminal, version) {
       const id = `${terminal}|${version}`;
@@ -37,7 +37,7 @@ export function createDownlinkCounters(seed: readonly ReplayWindowUpdate[]): Dow
         purpose: PURPOSE.COMMAND,
         dir: 1 as const,
         version,
-        state: { highest: BigInt(fc), bitmap: 1n },
+        state: { highest: fc, bitmap: 1n },
       };
       return { fc, update };
     },

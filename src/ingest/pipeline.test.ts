@@ -135,7 +135,7 @@ describe('ingest pipeline', () => {
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.header).toMatchObject({ dir: 1, purpose: 2, ctype: 0x04, fc: 1, keyVersion: 2 });
     const dl = store.batches.flatMap((b) => b.replayUpdates).find((u) => u.dir === 1);
-    expect(dl?.state.highest).toBe(1n);
+    expect(dl?.state.highest).toBe(1);
     const wrong = openFrame(parsed.frame, parsed.header, Buffer.alloc(16));
     expect(wrong.ok).toBe(false);
   });

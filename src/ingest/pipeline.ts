@@ -92,7 +92,7 @@ function toUpdate(h: Sgt1Header, st: ReplayState): ReplayWindowUpdate {
     purpose: h.purpose,
     dir: 0,
     version: h.keyVersion,
-    state: { highest: BigInt(st.highest), bitmap: st.bitmap },
+    state: { highest: st.highest, bitmap: st.bitmap },
   };
 }
 

@@ -1,9 +1,9 @@
 // The slice of the store the pipeline writes through (structurally satisfied by src/storage's Store).
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 
-/** A replay window as persisted: highest accepted counter (bigint) and the 64-bit bitmap. */
+/** A replay window as persisted: highest accepted counter (−1 when none) and the 64-bit bitmap. */
 export interface PersistedReplayState {
-  readonly highest: bigint;
+  readonly highest: number;
   readonly bitmap: bigint;
 }
 

@@ -91,7 +91,9 @@ describe('terminal agent', () => {
   });
 
   it('gives up after maxAttempts and does not retry a definite rejection', async () => {
-    const failing = scriptedLink(Array(5).fill({ kind: 'failed', reason: 'TIMEOUT' }));
+    const failing = scriptedLink(
+      Array.from({ length: 5 }, (): LinkResult => ({ kind: 'failed', reason: 'TIMEOUT' })),
+    );
     expect(await (await agentWith(failing)).agent.send({ t: 1 })).toMatchObject({ ok: false, attempts: 3 });
     const bad = scriptedLink([{ kind: 'rejected', reason: 'BAD_TAG' }]);
     expect(await (await agentWith(bad)).agent.send({ t: 1 })).toMatchObject({

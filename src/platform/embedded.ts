@@ -1,0 +1,173 @@
+// The embedded preset's composition root: store + cache + pipeline + bus + MQTT/CoAP listeners + HTTP API.
+import type { Clock, TerminalId } from '../core/index.ts';
+import { createIngestPipeline, type IngestPipeline, type ReplayWindowUpdate } from '../ingest/index.ts';
+import { createKeyCache, type ReplayState, type VerifyContext } from '../protocol/index.ts';
+import type { Store } from '../storage/index.ts';
+import { createInProcessBus, type Bus } from '../bus/index.ts';
+import {
+  startCoapServer,
+  startEmbeddedBroker,
+  startMqttGateway,
+  type EmbeddedBroker,
+  type FrameSink,
+  type Listener,
+  type MqttGateway,
+} from '../transport/index.ts';
+import { startApi, type ApiServer } from '../api/index.ts';
+import type { PlatformConfig } from './config.ts';
+import { ingestMetrics } from './metrics.ts';
+import { createTerminalCache, type RootKeyProvider, type TerminalCache } from './terminal-cache.ts';
+
+/** Options of {@link startEmbeddedPlatform}. */
+export interface EmbeddedPlatformOptions {
+  config: PlatformConfig;
+  store: Store;
+  rootKeyOf: RootKeyProvider;
+  clock: Clock;
+  /** Logs (stderr); never receives key material or payloads. */
+  log?: (line: string) => void;
+}
+
+/** A running platform. */
+export interface EmbeddedPlatform {
+  readonly mqttPort: number;
+  readonly coapPort: number;
+  readonly httpPort: number;
+  readonly httpUrl: string;
+  readonly pipeline: IngestPipeline;
+  readonly cache: TerminalCache;
+  readonly bus: Bus;
+  readonly broker: EmbeddedBroker;
+  /** Stops listeners, flushes the batch writer, closes the API, bus and store. */
+  close(): Promise<void>;
+}
+
+/** The protocol's replay-window id (see `replayId`) of a stored window: `terminal|purpose|dir|version`. */
+function windowId(u: { terminal: string; purpose: number; dir: number; version: number }): string {
+  return `${u.terminal}|${u.purpose}|${u.dir}|${u.version}`;
+}
+
+/** Warms the replay windows (dir 0) and returns the downlink counters (dir 1) from the store. */
+async function loadWindows(
+  store: Store,
+): Promise<{ up: Map<string, ReplayState>; down: ReplayWindowUpdate[] }> {
+  const up = new Map<string, ReplayState>();
+  const down: ReplayWindowUpdate[] = [];
+  for (const u of await store.listReplayStates()) {
+    if (u.dir === 1) down.push(u);
+    // The bitmap is persisted with H in the same transaction as the readings [SGT1-1.2 replay window].
+    else up.set(windowId(u), { highest: u.state.highest, bitmap: u.state.bitmap });
+  }
+  return { up, down };
+}
+
+/** Builds the pipeline over the store with warmed windows and the terminal cache. */
+async function buildPipeline(
+  o: EmbeddedPlatformOptions,
+  cache: TerminalCache,
+  bus: Bus,
+): Promise<IngestPipeline> {
+  const windows = await loadWindows(o.store);
+  const verify: VerifyContext = {
+    lookupTerminal: (id) => cache.lookupTerminal(id),
+    keyStatus: (q) => cache.keyStatus(q),
+    replay: windows.up,
+    keyCache: createKeyCache({ maxEntries: 50_000 }),
+    clock: o.clock,
+    maxFrameBytes: o.config.maxFrameBytes,
+  };
+  return createIngestPipeline({
+    verify,
+    store: o.store,
+    cycleMs: o.config.cycleMs,
+    isRefused: (id: TerminalId) => cache.isRefused(id),
+    downlinkSeed: windows.down,
+    schedule: (fn) => setImmediate(fn),
+    maxBatch: o.config.batchMaxFrames,
+    onAccepted: (r) => void bus.publish(`readings.${r.terminal}`, r),
+  });
+}
+
+/** Starts the embedded preset on the configured ports (0 = free port). */
+export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> {
+  const log = o.log ?? (() => undefined);
+  const bus = createInProcessBus((e) => log(`bus subscriber failed: ${String(e)}`));
+  const cache = createTerminalCache(o.store, o.rootKeyOf);
+  const loaded = await cache.refresh();
+  log(`loaded ${loaded} terminals`);
+  const pipeline = await buildPipeline(o, cache, bus);
+  const sink: FrameSink = pipeline;
+  const onError = (e: unknown) =>
+    log(`ingest fault (frame not acknowledged): ${e instanceof Error ? e.message : String(e)}`);
+  const host = o.config.host;
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const broker = await startEmbeddedBroker({
+      sink,
+      port: o.config.mqttPort,
+      host,
+      maxPayload: o.config.maxFrameBytes,
+      onError,
+    });
+    opened.push(broker);
+    const coap: Listener = await startCoapServer({
+      sink,
+      port: o.config.coapPort,
+      host,
+      maxPayload: o.config.maxFrameBytes,
+      onError,
+    });
+    opened.push(coap);
+    const gateway: MqttGateway | undefined =
+      o.config.externalMqttUrl === undefined
+        ? undefined
+        : await startMqttGateway({
+            sink,
+            url: o.config.externalMqttUrl,
+            clientId: `gridtrust-gw-${o.config.tenant}`,
+            onError,
+          });
+    if (gateway !== undefined) opened.push(gateway);
+    const api: ApiServer = await startApi({
+      port: o.config.httpPort,
+      host,
+      deps: apiDeps(o.store, pipeline, cache),
+    });
+    return {
+      mqttPort: broker.port,
+      coapPort: coap.port,
+      httpPort: api.port,
+      httpUrl: api.url,
+      pipeline,
+      cache,
+      bus,
+      broker,
+      close: async () => {
+        for (const l of opened) await l.close().catch(onError);
+        await pipeline.flush();
+        await api.close();
+        await bus.close();
+        await o.store.close();
+      },
+    };
+  } catch (e) {
+    for (const l of opened) await l.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+function apiDeps(store: Store, pipeline: IngestPipeline, cache: TerminalCache) {
+  return {
+    health: () => ({ status: 'ok' as const, terminals: cache.size }),
+    metricsText: () => ingestMetrics(pipeline.stats(), cache.size),
+    readings: async (q: { terminal: string; from?: number; to?: number; limit: number }) => {
+      const rows = await store.queryReadings({
+        terminal: q.terminal as TerminalId,
+        ...(q.from !== undefined ? { from: q.from as never } : {}),
+        ...(q.to !== undefined ? { to: q.to as never } : {}),
+        limit: q.limit,
+      });
+      return rows.map(({ raw: _raw, ...r }) => ({ ...r, at: r.ts }));
+    },
+  };
+}

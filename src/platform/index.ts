@@ -1,0 +1,19 @@
+// Public entry of the platform area: configuration and the embedded preset's composition root.
+export {
+  PlatformConfigSchema,
+  PLATFORM_DEFAULTS,
+  ENV_PREFIX,
+  configFromEnv,
+  resolvePlatformConfig,
+} from './config.ts';
+export type { PlatformConfig, ConfigLayers } from './config.ts';
+export { readConfigFile } from './config-file.ts';
+export { PlatformError } from './errors.ts';
+export type { PlatformErrorCode } from './errors.ts';
+export { createTerminalCache, DEACTIVATION_GRACE_MS } from './terminal-cache.ts';
+export type { TerminalCache, RootKeyProvider } from './terminal-cache.ts';
+export { startEmbeddedPlatform } from './embedded.ts';
+export type { EmbeddedPlatform, EmbeddedPlatformOptions } from './embedded.ts';
+export { provisionTerminals, rootKeysFromStore } from './provision.ts';
+export type { TerminalToProvision, ProvisionOptions } from './provision.ts';
+export { mqttLink, coapLink } from './links.ts';

@@ -1,0 +1,70 @@
+// In-memory mirror of terminals, root keys and key states so per-frame lookups are synchronous.
+import type { TerminalId, UnixMillis } from '../core/index.ts';
+import type { KeyRecord, TerminalRecord } from '../keys/index.ts';
+import type { KeyQuery, KeyStatus, TerminalKeys } from '../protocol/index.ts';
+import type { Store } from '../storage/index.ts';
+
+/** Unwraps a terminal's K_root (the key registry under the master KEK). Never logs the key. */
+export type RootKeyProvider = (terminal: TerminalId) => Promise<Uint8Array | undefined>;
+
+interface Entry {
+  record: TerminalRecord;
+  keys: TerminalKeys;
+  status: Map<string, KeyStatus>;
+}
+
+/** Grace after deactivation during which frames still open [SGT1-2.3]: 48 h. */
+export const DEACTIVATION_GRACE_MS = 48 * 3_600_000;
+
+/** The cache the pipeline's VerifyContext reads. */
+export interface TerminalCache {
+  lookupTerminal(id: TerminalId): TerminalKeys | undefined;
+  keyStatus(q: KeyQuery): KeyStatus | undefined;
+  isRefused(id: TerminalId): boolean;
+  /** (Re)loads one terminal, or all when no id is given; returns how many were loaded. */
+  refresh(id?: TerminalId): Promise<number>;
+  readonly size: number;
+}
+
+function statusOf(k: KeyRecord): KeyStatus {
+  if (k.state !== 'deactivated') return { state: k.state };
+  const grace = k.graceUntil ?? ((k.updatedAt + DEACTIVATION_GRACE_MS) as UnixMillis);
+  return { state: k.state, graceUntil: grace };
+}
+
+/**
+ * Creates the cache over the store. Key records of purpose p ≥ 1 give the state of the frames' key
+ * versions; a terminal without explicit records for a purpose follows its K_root record's version list.
+ */
+export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): TerminalCache {
+  const map = new Map<string, Entry>();
+  const load = async (t: TerminalRecord): Promise<boolean> => {
+    const rootKey = await rootKeyOf(t.id);
+    if (rootKey === undefined) return false;
+    const status = new Map<string, KeyStatus>();
+    for (const k of await store.listKeys(t.id)) status.set(`${k.purpose}|${k.version}`, statusOf(k));
+    map.set(t.id, { record: t, keys: { rootKey, tenant: t.tenant }, status });
+    return true;
+  };
+  return {
+    lookupTerminal: (id) => map.get(id)?.keys,
+    keyStatus(q) {
+      const e = map.get(q.terminalId);
+      // A purpose without its own record uses the version state of the root record (purpose 0).
+      return e?.status.get(`${q.purpose}|${q.version}`) ?? e?.status.get(`0|${q.version}`);
+    },
+    isRefused: (id) => {
+      const s = map.get(id)?.record.status;
+      return s !== undefined && s !== 'active';
+    },
+    async refresh(id) {
+      const list = id === undefined ? await store.listTerminals() : [await store.getTerminal(id)];
+      let n = 0;
+      for (const t of list) if (t !== undefined && (await load(t))) n++;
+      return n;
+    },
+    get size() {
+      return map.size;
+    },
+  };
+}
