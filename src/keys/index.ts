@@ -21,6 +21,22 @@ export type {
   TerminalStatus,
 } from './registry-types.ts';
 export { ROOT_KEY_PURPOSE } from './registry-types.ts';
+export type {
+  AddTerminalsResult,
+  KeyRegistry,
+  KeyRegistryOptions,
+  Provisioned,
+  RootKeyResult,
+} from './registry.ts';
+export { DEFAULT_PURPOSES, createKeyRegistry } from './registry.ts';
+export type {
+  CheckedTerminal,
+  TerminalInput,
+  TerminalInputProblem,
+  TerminalInputReason,
+} from './registry-input.ts';
+export { ROOT_KEY_BYTES, checkTerminalInput, toTerminalId } from './registry-input.ts';
+export { SecretKey } from './registry-secret.ts';
 export type { KeysErrorCode } from './errors.ts';
 export { KeysError } from './errors.ts';
 export { wrapKey, unwrapKey, wrapKeyWithPadding, unwrapKeyWithPadding } from './key-wrap.ts';
