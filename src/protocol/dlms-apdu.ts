@@ -104,3 +104,16 @@ export function parseDlmsFrame(apdu: Buffer): DlmsFrameResult {
     frame: { tag, keySet, systemTitle, sc, invocationCounter, body: apdu.subarray(len.next + 5, end) },
   };
 }
+
+/**
+ * The xDLMS tag a service-specific ciphered tag must protect (glo-get-request 0xC8 → get-request 0xC0,
+ * glo-initiate-request 0x21 → initiate-request 0x01, ded-get-request 0xD0 → 0xC0); undefined for the
+ * general-ciphering tags, which may carry any APDU. The outer tag is not in the AAD [DLMS-GB-9.2.7], so
+ * checking it against the authenticated inner APDU stops an attacker relabelling a response.
+ */
+export function protectedApduTag(tag: number): number | undefined {
+  if (tag === GENERAL_GLO_CIPHERING || tag === GENERAL_DED_CIPHERING) return undefined;
+  if (tag >= 0xc8 && tag <= 0xcf) return tag - 0x08;
+  if (tag >= 0xd0 && tag <= 0xd7) return tag - 0x10;
+  return TAG_KIND.get(tag) === 'ded' ? tag - 0x40 : tag - 0x20;
+}

@@ -4,6 +4,7 @@ import {
   GENERAL_DED_CIPHERING,
   GENERAL_GLO_CIPHERING,
   parseDlmsFrame,
+  protectedApduTag,
   type DlmsFrame,
   type DlmsKeySet,
 } from './dlms-apdu.ts';
@@ -143,6 +144,10 @@ export function verifyDlms(bytes: Uint8Array, options: DlmsVerifyOptions): DlmsV
   const input = { ek, ak: keys.ak, sc: frame.sc.byte, iv: dlmsIv(title, frame.invocationCounter) };
   const un = unprotect(frame, input);
   if (!un.ok) return un;
+  const inner = protectedApduTag(frame.tag);
+  if (inner !== undefined && un.plaintext[0] !== inner) {
+    return reject('BAD_APDU', `ciphered tag 0x${frame.tag.toString(16)} does not match the protected APDU`);
+  }
   const base = {
     ok: true as const,
     tag: frame.tag,

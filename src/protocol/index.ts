@@ -91,3 +91,5 @@ export { DLMS_TAG_LENGTH, dlmsIv, dlmsGmac } from './dlms-crypto.ts';
 export type { DlmsVerifyOptions, VerifiedDlms, DlmsVerifyResult, DlmsSealOptions } from './dlms.ts';
 export { DEFAULT_MAX_APDU_BYTES, dlmsCounterId, verifyDlms, sealDlms } from './dlms.ts';
 export { deriveDlmsKeys } from './tunnel.ts';
+export type { MemoryVerifyContextOptions, MemoryVerifyContext } from './memory-context.ts';
+export { createMemoryVerifyContext } from './memory-context.ts';
