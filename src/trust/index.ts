@@ -12,3 +12,23 @@ export { createTdtcScheme, RECOMMENDATION_OVERHEAD } from './baselines/tdtc.ts';
 export { DEFAULT_BASELINE_PARAMS, expectation, type BaselineParams } from './baselines/beta.ts';
 export { createScheme, toSchemeName, type SchemeParams } from './schemes.ts';
 export { runTrial, type TrialOptions, type TrialResult, type TrialWorld } from './trial.ts';
+export {
+  aggregateTrials,
+  calibrateThresholds,
+  calibrationSeed,
+  evaluationSeed,
+  type ExperimentCell,
+  type ExperimentConfig,
+} from './experiment.ts';
+export {
+  parseEvidenceLine,
+  type EvidenceParse,
+  type EvidenceRecord,
+  type EvidenceRejection,
+} from './evidence.ts';
+export {
+  createTrustEngine,
+  type TrustDecision,
+  type TrustEngine,
+  type TrustEngineOptions,
+} from './engine.ts';

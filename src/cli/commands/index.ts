@@ -2,5 +2,6 @@
 import type { RegisterCommand } from '../command.ts';
 import { registerBench } from './bench.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerTrust } from './trust.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerBench, registerSimulate];
+export const COMMANDS: readonly RegisterCommand[] = [registerBench, registerSimulate, registerTrust];

@@ -2,3 +2,4 @@
 export { ATTACK_TYPES, DEFAULT_WORLD_OPTIONS, WORLD, type AttackType, type WorldOptions } from './params.ts';
 export { createWorld, type EvidenceWorld, type GroundTruth } from './world.ts';
 export type { WorldNode } from './nodes.ts';
+export { toEvidenceRecords } from './export.ts';

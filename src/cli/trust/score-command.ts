@@ -1,0 +1,223 @@
+// `gridtrust trust score` (score recorded evidence) and `gridtrust trust world` (export a world's evidence).
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ATTACK_TYPES, createWorld, toEvidenceRecords, type AttackType } from '../../sim/index.ts';
+import {
+  createTrustEngine,
+  parseEvidenceLine,
+  toSchemeName,
+  TrustError,
+  type EvidenceRecord,
+  type TrustDecision,
+} from '../../trust/index.ts';
+import type { CommandContext } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { parseNumberArg, printJson } from '../io.ts';
+import { createProgress } from '../progress.ts';
+
+interface Rejected {
+  line: number;
+  reason: string;
+  message: string;
+  hint: string;
+}
+
+function readLines(path: string, flag: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n');
+  } catch (cause) {
+    throw new TrustError('GT_ERR_TRUST_EVIDENCE_FILE', `cannot read ${flag} ${path}`, {
+      hint: 'check the path and that the file is readable',
+      cause,
+    });
+  }
+}
+
+/** Parses a JSONL evidence file; bad lines come back with their number and reason. */
+export function parseEvidenceFile(lines: readonly string[]): {
+  records: EvidenceRecord[];
+  rejected: Rejected[];
+} {
+  const records: EvidenceRecord[] = [];
+  const rejected: Rejected[] = [];
+  lines.forEach((text, k) => {
+    if (text.trim() === '') return;
+    const r = parseEvidenceLine(text);
+    if (r.ok) records.push(r.record);
+    else rejected.push({ line: k + 1, reason: r.reason, message: r.message, hint: r.hint });
+  });
+  return { records, rejected };
+}
+
+interface ScoreFlags {
+  evidence: string;
+  scheme: string;
+  truth?: string;
+  json?: boolean;
+}
+
+function scoreAction(ctx: CommandContext, f: ScoreFlags): void {
+  const scheme = toSchemeName(f.scheme);
+  const { records, rejected } = parseEvidenceFile(readLines(f.evidence, '--evidence'));
+  const engine = createTrustEngine({ scheme });
+  const cycles = [...new Set(records.map((r) => r.cycle))].sort((a, b) => a - b);
+  const decisions: TrustDecision[] = [];
+  const bar = createProgress(ctx.io, 'score', cycles.length, f.json === true);
+  cycles.forEach((c, k) => {
+    decisions.push(...engine.scoreCycle(records.filter((r) => r.cycle === c)));
+    bar.update(k + 1);
+  });
+  bar.done();
+  const flagged = decisions.flatMap((d) =>
+    d.flag === null
+      ? []
+      : [
+          {
+            terminal: d.terminal,
+            fusionTerminal: d.fusionTerminal,
+            cycle: d.cycle,
+            reason: d.flag.reason,
+            detail: d.flag.detail,
+          },
+        ],
+  );
+  const summary = {
+    scheme,
+    records: records.length,
+    terminals: new Set(records.map((r) => r.terminal)).size,
+    cycles: cycles.length,
+    rejected,
+    flagged,
+    ...(f.truth === undefined ? {} : { detection: compareTruth(f.truth, flagged, records) }),
+  };
+  if (rejected.length > 0) ctx.setExitCode(2);
+  if (f.json === true) return printJson(ctx.io, { ...summary, decisions });
+  for (const r of rejected) ctx.io.err(`line ${r.line}: ${r.reason} ${r.message} (hint: ${r.hint})\n`);
+  ctx.io.out(
+    `${summary.records} records, ${summary.terminals} terminals, ${summary.cycles} cycles, ${rejected.length} rejected lines\n`,
+  );
+  for (const x of flagged)
+    ctx.io.out(`cycle ${x.cycle}  ${x.terminal.padEnd(14)} ${x.reason.padEnd(12)} ${x.detail}\n`);
+  if (summary.detection !== undefined) ctx.io.out(`${JSON.stringify(summary.detection)}\n`);
+}
+
+function compareTruth(path: string, flagged: { terminal: string }[], records: EvidenceRecord[]) {
+  let truth: { terminal: string; attack: string | null }[];
+  try {
+    truth = (JSON.parse(readLines(path, '--truth').join('\n')) as { truth: typeof truth }).truth;
+    if (!Array.isArray(truth)) throw new Error('no truth array');
+  } catch (cause) {
+    throw new TrustError('GT_ERR_TRUST_EVIDENCE_FILE', `--truth ${path} is not a truth file`, {
+      hint: 'pass the .truth.json written by `gridtrust trust world`',
+      cause,
+    });
+  }
+  const bad = new Set(truth.filter((t) => t.attack !== null).map((t) => t.terminal));
+  const seen = new Set(records.map((r) => r.terminal));
+  const hit = new Set(flagged.map((x) => x.terminal));
+  const tp = [...hit].filter((t) => bad.has(t)).length;
+  return {
+    malicious: bad.size,
+    truePositives: tp,
+    falsePositives: hit.size - tp,
+    honest: seen.size - bad.size,
+  };
+}
+
+/** Registers `trust score`. */
+export function registerTrustScore(trust: Command, ctx: CommandContext): void {
+  trust
+    .command('score')
+    .description(
+      "run a trust scheme over evidence recorded elsewhere (JSON lines, docs/evidence-format.md) and print each terminal's components, trust and flags with reasons",
+    )
+    .requiredOption('--evidence <file>', 'evidence file, one JSON object per terminal per cycle')
+    .option('--scheme <name>', 'robust | paper | paper-rm | brs | brs-attest | sl | tdtc', 'robust')
+    .option('--truth <file>', 'ground truth written by `gridtrust trust world` (adds a detection summary)')
+    .option('--json', 'print one JSON document (summary + one decision per record) on stdout')
+    .addHelpText(
+      'after',
+      '\nBad lines are reported with line number, reason and hint (exit code 2); good lines are still scored.',
+    )
+    .action((f: ScoreFlags) => scoreAction(ctx, f));
+}
+
+interface WorldFlags {
+  exportEvidence: string;
+  seed: string;
+  ratio: string;
+  cycles: string;
+  noise: string;
+  attacks: string;
+  json?: boolean;
+}
+
+function worldAction(ctx: CommandContext, f: WorldFlags): void {
+  const attacks = f.attacks.split(',').map((a) => {
+    const t = ATTACK_TYPES.find((x) => x === a.trim().toUpperCase());
+    if (t === undefined)
+      throw new CliError('GT_ERR_CLI_USAGE', `unknown attack "${a}"`, {
+        hint: `use a subset of ${ATTACK_TYPES.join(',')}`,
+      });
+    return t;
+  });
+  const cycles = parseNumberArg('--cycles', f.cycles, { min: 1, max: 10000, integer: true });
+  const world = createWorld({
+    seed: parseNumberArg('--seed', f.seed, { min: 0, integer: true }),
+    maliciousRatio: parseNumberArg('--ratio', f.ratio, { min: 0, max: 0.9 }),
+    noise: parseNumberArg('--noise', f.noise, { min: 0, max: 0.5 }),
+    attacks: attacks satisfies AttackType[],
+  });
+  const overhead = { statusReportBits: 1024, attestJoules: 0.5e-3, attestEvery: 1, recommendations: true };
+  const excluded = new Uint8Array(world.size);
+  const lines: string[] = [];
+  for (let t = 0; t <= cycles; t++) {
+    for (const r of toEvidenceRecords(world, world.step({ excluded, overhead })))
+      lines.push(JSON.stringify(r));
+  }
+  writeFileSync(f.exportEvidence, `${lines.join('\n')}\n`);
+  const truth = world.nodes.map((n, i) => ({
+    terminal: n.id,
+    attack: world.truth.attack[i] ?? null,
+    onset: world.truth.attack[i] === undefined ? null : world.truth.onset[i],
+  }));
+  const truthFile = `${f.exportEvidence}.truth.json`;
+  writeFileSync(truthFile, JSON.stringify({ truth }, null, 1));
+  const doc = {
+    file: f.exportEvidence,
+    truthFile,
+    records: lines.length,
+    terminals: world.size,
+    cycles: cycles + 1,
+    malicious: truth.filter((t) => t.attack !== null).length,
+  };
+  if (f.json === true) printJson(ctx.io, doc);
+  else
+    ctx.io.out(
+      `wrote ${doc.records} evidence lines (${doc.terminals} terminals, cycles 0..${cycles}) to ${doc.file}; ground truth in ${truthFile}\n`,
+    );
+}
+
+/** Registers `trust world` (the evidence export; `gridtrust simulate --export-evidence` reuses it). */
+export function registerTrustWorld(trust: Command, ctx: CommandContext): void {
+  trust
+    .command('world')
+    .description(
+      'simulate the behaviour-evidence world of trust spec §6 (one fusion terminal, 100 LVESUs, attacks A1–A8) and export its evidence as JSON lines, with ground truth beside it',
+    )
+    .requiredOption(
+      '--export-evidence <file>',
+      'where to write the evidence (JSON lines); FILE.truth.json gets the ground truth',
+    )
+    .option('--seed <n>', 'world seed', '1')
+    .option('--ratio <r>', 'malicious ratio', '0.2')
+    .option('--cycles <n>', 'cycles after enrolment', '50')
+    .option('--noise <p>', 'honest non-core attestation glitch probability', '0')
+    .option('--attacks <list>', 'attack types, round-robin', ATTACK_TYPES.join(','))
+    .option('--json', 'print one JSON document on stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  gridtrust trust world --export-evidence /tmp/ev.jsonl --seed 7 --ratio 0.3\n  gridtrust trust score --evidence /tmp/ev.jsonl --truth /tmp/ev.jsonl.truth.json',
+    )
+    .action((f: WorldFlags) => worldAction(ctx, f));
+}
