@@ -27,3 +27,13 @@ export { mergeReplayStates, REPLAY_WINDOW_BITS } from './replay-merge.ts';
 export { createMemoryStore } from './memory/memory-store.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 export type { GroupCommitOptions } from './sqlite/group-commit.ts';
+export { MASTER_KEY_ENV, MASTER_KEY_FILE, loadMasterKey, type MasterKey } from './master-key.ts';
+export {
+  DATABASE_FILE,
+  DATA_DIR_ENV,
+  DEFAULT_DATA_DIR,
+  PERSONALISATION_DIR,
+  openDataDir,
+  resolveDataDir,
+  type DataDir,
+} from './data-dir.ts';
