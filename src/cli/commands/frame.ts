@@ -1,0 +1,310 @@
+// `gridtrust frame encode|decode|decode-dlms`: seal and open SGT1 frames and DLMS APDUs by hand [SGT1-1.2, 1.4].
+import type { Command } from 'commander';
+import {
+  createKeyCache,
+  DEFAULT_MAX_FRAME_BYTES,
+  parseHeader,
+  REJECT_REASONS,
+  sealFrame,
+  verifyDlms,
+  verifyFrame,
+  type Rejection,
+} from '../../protocol/index.ts';
+import type { CommandContext, RegisterCommand } from '../command.ts';
+import { CliError } from '../errors.ts';
+import {
+  parseHexArg,
+  parseNumberArg,
+  printJson,
+  resolveSecret,
+  type CliIo,
+  type SecretSource,
+} from '../io.ts';
+import { createSystemClock } from '../system-clock.ts';
+import {
+  headerView,
+  parseCtype,
+  parseDir,
+  parsePurpose,
+  parseSuite,
+  parseTelemetryJson,
+} from './frame-format.ts';
+
+interface EncodeFlags {
+  rootKey?: string;
+  rootKeyFile?: string;
+  tenant: string;
+  systemTitle: string;
+  purpose: string;
+  keyVersion: string;
+  fc: string;
+  ctype: string;
+  suite: string;
+  dir: string;
+  ackReq?: boolean;
+  telemetry?: string;
+  plaintext?: string;
+  json?: boolean;
+}
+
+interface DecodeFlags {
+  rootKey?: string;
+  rootKeyFile?: string;
+  tenant: string;
+  hex: string;
+  maxFrameBytes: string;
+  json?: boolean;
+}
+
+interface DlmsFlags {
+  ek?: string;
+  ekFile?: string;
+  ak?: string;
+  akFile?: string;
+  bk?: string;
+  dk?: string;
+  systemTitle?: string;
+  hex: string;
+  requireAuth?: boolean;
+  json?: boolean;
+}
+
+const STATELESS =
+  'A single decode is stateless: it has no replay history, so it cannot tell a replayed frame from a fresh ' +
+  'one, and it treats the key as active. The platform (gridtrust serve) applies replay windows and key states.';
+
+/** Reads a required hex secret of `bytes` length from flag, file or environment. */
+function secretHex(io: CliIo, src: SecretSource, bytes: number): Buffer {
+  const v = resolveSecret(io, src);
+  if (v === undefined) {
+    throw new CliError('GT_ERR_CLI_MISSING_SECRET', `${src.flag} is required`, {
+      hint: `pass ${src.flag} HEX, ${src.flag}-file FILE or set ${src.envVar}`,
+    });
+  }
+  return parseHexArg(src.flag, v, bytes);
+}
+
+const parseTenant = (t: string): number =>
+  parseNumberArg('--tenant', t, { min: 0, max: 0xffffffff, integer: true });
+
+function reportRejection(
+  ctx: CommandContext,
+  r: Rejection,
+  json: boolean,
+  extra: Record<string, unknown> = {},
+): void {
+  ctx.setExitCode(1);
+  if (json)
+    printJson(ctx.io, {
+      ok: false,
+      reason: r.reason,
+      detail: r.detail,
+      meaning: REJECT_REASONS[r.reason],
+      ...extra,
+    });
+  else ctx.io.out(`rejected: ${r.reason} — ${REJECT_REASONS[r.reason]} (${r.detail})\n`);
+}
+
+function encodeAction(ctx: CommandContext, f: EncodeFlags): void {
+  if ((f.telemetry === undefined) === (f.plaintext === undefined)) {
+    throw new CliError('GT_ERR_CLI_USAGE', 'give exactly one of --telemetry and --plaintext', {
+      hint: `e.g. --telemetry '{"t":1700000000,"voltage":2301}' or --plaintext 0102`,
+    });
+  }
+  const rootKey = secretHex(
+    ctx.io,
+    { flag: '--root-key', value: f.rootKey, file: f.rootKeyFile, envVar: 'GRIDTRUST_ROOT_KEY' },
+    32,
+  );
+  const header = {
+    dir: parseDir(f.dir),
+    ackReq: f.ackReq === true,
+    more: false,
+    suite: parseSuite(f.suite),
+    systemTitle: parseHexArg('--system-title', f.systemTitle, 8),
+    purpose: parsePurpose(f.purpose),
+    keyVersion: parseNumberArg('--key-version', f.keyVersion, { min: 1, max: 4095, integer: true }),
+    fc: parseNumberArg('--fc', f.fc, { min: 1, max: 0xffffffff, integer: true }),
+    ctype: parseCtype(f.ctype),
+  };
+  const key = { rootKey, tenant: parseTenant(f.tenant) };
+  const frame =
+    f.telemetry !== undefined
+      ? sealFrame({ header, key, telemetry: parseTelemetryJson(f.telemetry) })
+      : sealFrame({ header, key, plaintext: parseHexArg('--plaintext', f.plaintext!) });
+  const parsed = parseHeader(frame);
+  if (f.json === true) {
+    printJson(ctx.io, {
+      frameHex: frame.toString('hex'),
+      length: frame.length,
+      header: parsed.ok ? headerView(parsed.header) : null,
+    });
+  } else ctx.io.out(`${frame.toString('hex')}\n`);
+}
+
+function decodeAction(ctx: CommandContext, f: DecodeFlags): void {
+  const rootKey = secretHex(
+    ctx.io,
+    { flag: '--root-key', value: f.rootKey, file: f.rootKeyFile, envVar: 'GRIDTRUST_ROOT_KEY' },
+    32,
+  );
+  const tenant = parseTenant(f.tenant);
+  const bytes = parseHexArg('--hex', f.hex);
+  const r = verifyFrame(bytes, {
+    lookupTerminal: () => ({ rootKey, tenant }),
+    keyStatus: () => ({ state: 'active' }),
+    replay: new Map(),
+    keyCache: createKeyCache({ maxEntries: 8 }),
+    clock: createSystemClock(),
+    maxFrameBytes: parseNumberArg('--max-frame-bytes', f.maxFrameBytes, {
+      min: 17,
+      max: 1 << 20,
+      integer: true,
+    }),
+  });
+  const json = f.json === true;
+  if (!r.ok) return reportRejection(ctx, r, json);
+  const view = {
+    ok: true,
+    header: headerView(r.header),
+    plaintextHex: r.plaintext.toString('hex'),
+    ...(r.telemetry === undefined ? {} : { telemetry: r.telemetry }),
+    ...(r.dlms === undefined ? {} : { dlms: { ...r.dlms, systemTitle: r.dlms.systemTitle.toString('hex') } }),
+    note: 'stateless decode: no replay history',
+  };
+  if (json) return printJson(ctx.io, view);
+  for (const [k, v] of Object.entries(view.header)) ctx.io.out(`${k.padEnd(14)} ${String(v)}\n`);
+  ctx.io.out(`${'plaintextHex'.padEnd(14)} ${view.plaintextHex}\n`);
+  if (r.telemetry !== undefined) ctx.io.out(`${'telemetry'.padEnd(14)} ${JSON.stringify(r.telemetry)}\n`);
+}
+
+function decodeDlmsAction(ctx: CommandContext, f: DlmsFlags): void {
+  const ek = secretHex(
+    ctx.io,
+    { flag: '--ek', value: f.ek, file: f.ekFile, envVar: 'GRIDTRUST_DLMS_EK' },
+    16,
+  );
+  const ak = secretHex(
+    ctx.io,
+    { flag: '--ak', value: f.ak, file: f.akFile, envVar: 'GRIDTRUST_DLMS_AK' },
+    16,
+  );
+  const keys = {
+    guek: ek,
+    ak,
+    ...(f.bk === undefined ? {} : { gbek: parseHexArg('--bk', f.bk, 16) }),
+    ...(f.dk === undefined ? {} : { dedicated: parseHexArg('--dk', f.dk, 16) }),
+  };
+  const systemTitle =
+    f.systemTitle === undefined ? undefined : parseHexArg('--system-title', f.systemTitle, 8);
+  const r = verifyDlms(parseHexArg('--hex', f.hex), {
+    keys,
+    ...(systemTitle === undefined ? {} : { systemTitle }),
+    allowUnauthenticated: f.requireAuth !== true,
+  });
+  const json = f.json === true;
+  if (!r.ok) return reportRejection(ctx, r, json);
+  if (!r.authenticated)
+    ctx.io.err('warning: SC 0x20 is encryption only — the content is NOT authenticated\n');
+  const view = {
+    ok: true,
+    tag: `0x${r.tag.toString(16)}`,
+    keySet: r.keySet,
+    systemTitle: r.systemTitle.toString('hex'),
+    securityControl: `0x${r.securityControl.toString(16).padStart(2, '0')}`,
+    invocationCounter: r.invocationCounter,
+    authenticated: r.authenticated,
+    encrypted: r.encrypted,
+    plaintextHex: r.plaintext.toString('hex'),
+    note: 'stateless decode: the invocation counter was not checked against history',
+  };
+  if (json) return printJson(ctx.io, view);
+  for (const [k, v] of Object.entries(view))
+    if (k !== 'ok' && k !== 'note') ctx.io.out(`${k.padEnd(18)} ${String(v)}\n`);
+}
+
+function registerEncode(frame: Command, ctx: CommandContext): void {
+  frame
+    .command('encode')
+    .description('seal one SGT1 frame under K_use derived from the root key; prints the frame as hex')
+    .option('--root-key <hex>', '32-byte K_root (prefer --root-key-file or GRIDTRUST_ROOT_KEY)')
+    .option('--root-key-file <file>', 'file holding the root key as hex')
+    .requiredOption('--tenant <n>', 'tenant number (uint32) bound into K_ver')
+    .requiredOption('--system-title <hex>', '8-byte system title of the terminal')
+    .requiredOption('--fc <n>', 'frame counter 1..2^32-1; never reuse one with the same key')
+    .option(
+      '--purpose <name|n>',
+      'telemetry, command, event, key-transport, dlms-guek, …, audit',
+      'telemetry',
+    )
+    .option('--key-version <n>', 'key version 1..4095', '1')
+    .option(
+      '--ctype <name|n>',
+      'telemetry, event, command, command-result, key-update, xdlms, …',
+      'telemetry',
+    )
+    .option('--suite <name|n>', 'gcm (0x01), ccm (0x02) or dlms (0x80 tunnel: plaintext = DLMS APDU)', 'gcm')
+    .option('--dir <up|down>', 'direction', 'up')
+    .option('--ack-req', 'set the ackReq flag')
+    .option(
+      '--telemetry <json>',
+      'telemetry record, named or integer keys, e.g. {"t":1700000000,"voltage":2301}',
+    )
+    .option('--plaintext <hex>', 'raw payload bytes instead of --telemetry')
+    .option('--json', 'print one JSON document: { frameHex, length, header }')
+    .addHelpText(
+      'after',
+      `\nExample (the SGT1 example frame V7 of the spec):\n  gridtrust frame encode --root-key ${'000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f'} \\\n    --tenant 1 --system-title 4d4d4d0000bc614e --fc 1 --telemetry '{"t":1700000000,"voltage":2301,"current":512}'`,
+    )
+    .action((f: EncodeFlags) => encodeAction(ctx, f));
+}
+
+function registerDecode(frame: Command, ctx: CommandContext): void {
+  frame
+    .command('decode')
+    .description('verify and decrypt one SGT1 frame; exit 1 with the rejection reason when it fails')
+    .option(
+      '--root-key <hex>',
+      '32-byte K_root of the terminal (prefer --root-key-file or GRIDTRUST_ROOT_KEY)',
+    )
+    .option('--root-key-file <file>', 'file holding the root key as hex')
+    .requiredOption('--tenant <n>', 'tenant number bound into K_ver')
+    .requiredOption('--hex <frame>', 'the frame as hex')
+    .option('--max-frame-bytes <n>', 'reject longer frames with OVERSIZE', String(DEFAULT_MAX_FRAME_BYTES))
+    .option(
+      '--json',
+      'print one JSON document: { ok, header, plaintextHex, telemetry? } or { ok:false, reason }',
+    )
+    .addHelpText('after', `\n${STATELESS}`)
+    .action((f: DecodeFlags) => decodeAction(ctx, f));
+}
+
+function registerDecodeDlms(frame: Command, ctx: CommandContext): void {
+  frame
+    .command('decode-dlms')
+    .description(
+      'verify and decrypt one DLMS/COSEM ciphered APDU (0xDB, 0xDC, glo/ded tags; SC 0x10/0x20/0x30)',
+    )
+    .option('--ek <hex>', 'global unicast encryption key (or --ek-file, GRIDTRUST_DLMS_EK)')
+    .option('--ek-file <file>', 'file holding the EK as hex')
+    .option('--ak <hex>', 'authentication key (or --ak-file, GRIDTRUST_DLMS_AK)')
+    .option('--ak-file <file>', 'file holding the AK as hex')
+    .option('--bk <hex>', 'global broadcast key, for SC with bit 6 set')
+    .option('--dk <hex>', 'dedicated key, for ded-ciphered APDUs')
+    .option('--system-title <hex>', 'sender system title: required for service-specific tags (0xC8, 0x21, …)')
+    .requiredOption('--hex <apdu>', 'the ciphered APDU as hex')
+    .option('--require-auth', 'reject encryption-only APDUs (SC 0x20) with UNAUTHENTICATED')
+    .option('--json', 'print one JSON document: { ok, plaintextHex, … } or { ok:false, reason }')
+    .addHelpText('after', `\n${STATELESS.replace('frame', 'APDU').replace('gridtrust serve', 'platform')}`)
+    .action((f: DlmsFlags) => decodeDlmsAction(ctx, f));
+}
+
+/** Registers `gridtrust frame`. */
+export const registerFrame: RegisterCommand = (program, ctx) => {
+  const frame = program
+    .command('frame')
+    .description('encode and decode SGT1 secure frames and DLMS ciphered APDUs (see docs/protocol.md)');
+  registerEncode(frame, ctx);
+  registerDecode(frame, ctx);
+  registerDecodeDlms(frame, ctx);
+};
