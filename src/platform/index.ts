@@ -17,3 +17,7 @@ export type { EmbeddedPlatform, EmbeddedPlatformOptions } from './embedded.ts';
 export { provisionTerminals, rootKeysFromStore } from './provision.ts';
 export type { TerminalToProvision, ProvisionOptions } from './provision.ts';
 export { mqttLink, coapLink } from './links.ts';
+export { runDemo } from './demo/run-demo.ts';
+export type { DemoOptions, DemoSummary } from './demo/run-demo.ts';
+export { flagTerminals, scoreDetection } from './demo/flagging.ts';
+export type { Flagged } from './demo/flagging.ts';

@@ -1,8 +1,15 @@
 // The list of subcommands. Each module registers one top-level command on the program.
 import type { RegisterCommand } from '../command.ts';
 import { registerBench } from './bench.ts';
+import { registerDemo } from './demo.ts';
 import { registerFrame } from './frame.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerTrust } from './trust.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [registerBench, registerFrame, registerSimulate, registerTrust];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerBench,
+  registerDemo,
+  registerFrame,
+  registerSimulate,
+  registerTrust,
+];
