@@ -70,7 +70,7 @@ export interface DemoFleetStats {
 /** Options of {@link runDemoFleet}. */
 export interface DemoRunOptions {
   terminals: readonly DemoTerminal[];
-  linkOf(t: DemoTerminal): UplinkLink;
+  linkOf: (t: DemoTerminal) => UplinkLink;
   /** A link for rogue frames (unknown titles). */
   rogueLink: UplinkLink;
   rogues: number;
@@ -79,8 +79,8 @@ export interface DemoRunOptions {
   random: Random;
   shapes: LoadShapes | null;
   /** Wall clock (ms) and virtual time for the load curves: one interval = 30 simulated minutes. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
   /** Share of a malicious terminal's frames that are attacks. @default 0.5 */
   attackShare?: number;
   /** Live counters (read them for progress); created when absent. */
