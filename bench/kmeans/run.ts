@@ -12,7 +12,7 @@ import {
   type KmeansAlgorithm,
 } from '../../src/analytics/index.ts';
 import { readLclFile, writeNpyFile } from '../../src/cli/data-files.ts';
-import type { BenchContext } from '../../src/cli/commands/bench.ts';
+import type { BenchContext } from '../../src/cli/bench-context.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { createRandom } from '../../src/core/index.ts';
 

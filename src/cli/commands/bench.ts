@@ -2,20 +2,8 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
-import { printJson, type CliIo } from '../io.ts';
-
-/** What every benchmark module under bench/ exports. */
-export interface BenchModule {
-  runBench(ctx: BenchContext): Promise<Record<string, unknown>>;
-}
-
-export interface BenchContext {
-  io: CliIo;
-  /** True with --json: no progress output. */
-  quiet: boolean;
-  /** Scale factor from --scale (default 1): benchmarks shrink their workload for quick runs. */
-  scale: number;
-}
+import type { BenchModule } from '../bench-context.ts';
+import { printJson } from '../io.ts';
 
 interface BenchEntry {
   describe: string;
