@@ -22,6 +22,8 @@ export interface RobustParams {
   lambda: number;
   /** @default 0.05 — per-cycle allowance of missing / late / duplicate replies, as a share of requests (min 1) */
   allowance: number;
+  /** @default 0.1 — allowance of duplicates per cycle as a share of requests (min 2): honest ARQ duplicates */
+  dupAllowance: number;
   /** @default 3 — CUSUM alarm level for the count components */
   hCount: number;
   /** @default 0.5 / 1.5 — allowance and alarm level of caught-tampered replies */
@@ -44,6 +46,7 @@ export interface RobustParams {
 export const DEFAULT_ROBUST_PARAMS: Readonly<RobustParams> = Object.freeze({
   lambda: 0.9,
   allowance: 0.05,
+  dupAllowance: 0.1,
   hCount: 3,
   kCaught: 0.5,
   hCaught: 1.5,
@@ -148,7 +151,7 @@ function scoreNode(
     Math.max(0, req - valid - caught) - k,
     caught - p.kCaught,
     (b.late[i] ?? 0) - k,
-    (b.duplicates[i] ?? 0) - k,
+    (b.duplicates[i] ?? 0) - Math.max(2, p.dupAllowance * req),
     delayExcess(st, b, i),
     energyExcess(st, i, med),
   ];

@@ -52,6 +52,8 @@ export function parseEvidenceFile(lines: readonly string[]): {
 interface ScoreFlags {
   evidence: string;
   scheme: string;
+  thOn: string;
+  devTh: string;
   truth?: string;
   json?: boolean;
 }
@@ -59,7 +61,11 @@ interface ScoreFlags {
 function scoreAction(ctx: CommandContext, f: ScoreFlags): void {
   const scheme = toSchemeName(f.scheme);
   const { records, rejected } = parseEvidenceFile(readLines(f.evidence, '--evidence'));
-  const engine = createTrustEngine({ scheme });
+  const dtms = {
+    thOn: parseNumberArg('--th-on', f.thOn, { min: 0, max: 1 }),
+    devTh: parseNumberArg('--dev-th', f.devTh, { min: 0, max: 1 }),
+  };
+  const engine = createTrustEngine({ scheme, params: { dtms } });
   const cycles = [...new Set(records.map((r) => r.cycle))].sort((a, b) => a - b);
   const decisions: TrustDecision[] = [];
   const bar = createProgress(ctx.io, 'score', cycles.length, f.json === true);
@@ -133,6 +139,8 @@ export function registerTrustScore(trust: Command, ctx: CommandContext): void {
     )
     .requiredOption('--evidence <file>', 'evidence file, one JSON object per terminal per cycle')
     .option('--scheme <name>', 'robust | paper | paper-rm | brs | brs-attest | sl | tdtc', 'robust')
+    .option('--th-on <x>', 'DTMS ThON (paper schemes; calibrate it with `trust experiment`)', '0.925')
+    .option('--dev-th <x>', 'DTMS DevTh (paper schemes)', '0.03')
     .option('--truth <file>', 'ground truth written by `gridtrust trust world` (adds a detection summary)')
     .option('--json', 'print one JSON document (summary + one decision per record) on stdout')
     .addHelpText(

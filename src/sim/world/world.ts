@@ -140,11 +140,11 @@ function statusReport(s: NodeStep, live: LiveBehaviour): void {
   batch.attested[i] = 1;
   const spoof = live.masking === 'off-spoof';
   for (let j = 0; j < HW_ATTRS; j++) {
-    const glitch = j >= HW_CORE && r.next() < s.o.noise;
+    const glitch = cycle > 0 && j >= HW_CORE && r.next() < s.o.noise;
     batch.hwMatch[i * HW_ATTRS + j] = !glitch && (spoof || node.hw[j] === node.baseHw[j]) ? 1 : 0;
   }
   for (let j = 0; j < SW_ATTRS; j++) {
-    const glitch = j >= SW_CORE && r.next() < s.o.noise;
+    const glitch = cycle > 0 && j >= SW_CORE && r.next() < s.o.noise;
     const dirty = live.masking === 'on-dirty' && j === 0;
     batch.swMatch[i * SW_ATTRS + j] = !glitch && !dirty && (spoof || node.sw[j] === node.baseSw[j]) ? 1 : 0;
   }
