@@ -9,8 +9,12 @@ import type { GridState } from './physics.ts';
 import { INTERVAL_MS } from './physics.ts';
 import { batchRecordBytes, rowValueBytes, scalarRecordBytes, type ScaledRow } from './telemetry-size.ts';
 
-/** Bytes of an oversized attack frame: more than the receiver's 1024-byte limit [SGT1-1.2]. */
-export const OVERSIZED_FRAME_BYTES = 2048;
+/**
+ * Payload bytes of an oversized attack frame: with the 33-byte SGT1 overhead the frame (1121 B)
+ * exceeds the receiver's 1024-byte limit [SGT1-1.2] yet still fits one CoAP datagram (node-coap
+ * refuses unblocked payloads much above 1.1 kB), so the platform sees it and rejects it.
+ */
+export const OVERSIZED_FRAME_BYTES = 1088;
 /** Downlink ack payload for events sent with ackReq, bytes [SGT1-1.2: ctype 0x04 {fc_acked}]. */
 const ACK_PAYLOAD_BYTES = 6;
 

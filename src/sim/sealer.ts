@@ -32,7 +32,7 @@ const randomBytes = (rnd: Random, n: number): Buffer => {
  * fc; events use ctype 0x02 with ackReq. Attacks: TAMPERED flips one ciphertext bit; REPLAYED
  * resends the previous frame unchanged; COUNTER_ROLLBACK seals with the rolled-back fc;
  * UNKNOWN_TERMINAL uses a forged title ("GTX…") and key; STALE_KEY_VERSION seals with the previous
- * version (or the next, never-issued one when the active version is 1); OVERSIZED pads to 2048 B.
+ * version (or the next, never-issued one when the active version is 1); OVERSIZED pads the payload to 1088 B (frame 1121 B > 1024).
  */
 export function createFrameSealer(o: FrameSealerOptions): FrameSealer {
   const last = new Map<number, Buffer>();

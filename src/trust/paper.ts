@@ -53,19 +53,24 @@ interface PaperState {
   scratch: Float64Array;
   comm: Float64Array;
   window: EvidenceWindow;
+  hwSpec: Parameters<typeof staticPart>[2];
+  swSpec: Parameters<typeof staticPart>[2];
 }
 
 /** Creates the DTMS scheme ('paper', or 'paper-rm' with the spec's robust-mode rules). */
 export function createPaperScheme(opts: PaperSchemeOptions): TrustScheme {
+  const p = resolveDtmsParams(opts.params);
   const st: PaperState = {
-    p: resolveDtmsParams(opts.params),
+    p,
+    hwSpec: { count: HW_ATTRS, core: HW_CORE, mode: p.staticMode, wCore: p.wCore },
+    swSpec: { count: SW_ATTRS, core: SW_CORE, mode: p.staticMode, wCore: p.wCore },
     prevCtm: new Float64Array(opts.size).fill(Number.NaN),
     prevStm: new Float64Array(opts.size).fill(1),
     prevOps: new Float64Array(opts.size * OPS_FEATURES).fill(Number.NaN),
     lowRun: new Int32Array(opts.size),
     scratch: new Float64Array(opts.size),
     comm: new Float64Array(opts.size),
-    window: createEvidenceWindow(opts.size, resolveDtmsParams(opts.params).window),
+    window: createEvidenceWindow(opts.size, p.window),
   };
   const rm = opts.robustMode === true;
   return {
@@ -124,9 +129,8 @@ function activityReference(st: PaperState, b: EvidenceBatch, from: number, to: n
 /** Stm from the attestation match vector; without a report the previous value stands [trust-Eq.1–3]. */
 function nodeStatic(st: PaperState, b: EvidenceBatch, i: number): number {
   if (b.attested[i] !== 1) return st.prevStm[i] ?? 1;
-  const mode = st.p.staticMode;
-  const h = staticPart(b.hwMatch, i * HW_ATTRS, { count: HW_ATTRS, core: HW_CORE, mode, wCore: st.p.wCore });
-  const s = staticPart(b.swMatch, i * SW_ATTRS, { count: SW_ATTRS, core: SW_CORE, mode, wCore: st.p.wCore });
+  const h = staticPart(b.hwMatch, i * HW_ATTRS, st.hwSpec);
+  const s = staticPart(b.swMatch, i * SW_ATTRS, st.swSpec);
   const stm = staticTrust(h, s, st.p);
   st.prevStm[i] = stm;
   return stm;

@@ -112,11 +112,11 @@ export function readRootKeys(path: string): Map<string, Buffer> {
   return keys;
 }
 
-/** A clock running `speed` times faster than the wall clock from `start`. */
-function scaledClock(start: number, speed: number): Clock {
+/** A clock running `speed` times faster than the wall clock from `start`, stopping at `end`. */
+function scaledClock(start: number, speed: number, end = Infinity): Clock {
   const wall0 = Date.now();
   return {
-    now: () => (start + (Date.now() - wall0) * speed) as UnixMillis,
+    now: () => Math.min(end, start + (Date.now() - wall0) * speed) as UnixMillis,
     monotonic: () => performance.now(),
   };
 }
@@ -157,13 +157,15 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
   const concurrency = parseNumberArg('--concurrency', f.concurrency, { min: 1, max: 100_000, integer: true });
   const keys = provisionKeys(f, opts.terminals);
   const titles = [...keys.keys()].slice(0, opts.terminals) as TerminalId[];
+  const loadShapes = loadShapesFrom(f.load);
   const start = Math.floor(Date.now() / 900_000) * 900_000 - 900_000;
-  const clock = scaledClock(start, speed);
+  const endSim = start + 900_000 + opts.hours * 3_600_000;
+  const clock = scaledClock(start, speed, endSim);
   const fleet = createFleet({
     ...opts,
     terminals: titles.length,
     titles,
-    loadShapes: loadShapesFrom(f.load),
+    loadShapes,
     clock,
     collect: true,
   });
@@ -173,7 +175,6 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
   const pool = createPool(concurrency);
   const progress = createProgress(io, 'simulate', duration, f.json === true);
   const began = Date.now();
-  const endSim = start + 900_000 + opts.hours * 3_600_000;
   while ((Date.now() - began) / 1000 < duration && fleet.time() < endSim) {
     for (const tick of fleet.advance()) for (const u of tick.uploads) await pool.run(() => senders.send(u));
     progress.update((Date.now() - began) / 1000, `${counts.sent} frames`);
@@ -197,6 +198,8 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
     expectedRejected: s.framesRejected,
     energyJoules: s.energyJoules,
     simulatedHours: (fleet.time() - start) / 3_600_000,
+    intervals: Math.round((fleet.time() - start) / 900_000),
+    fleetFrames: s.frames,
     seconds,
     framesPerSecond: counts.sent / seconds,
     malicious: fleet.truth.map((t) => ({
@@ -321,6 +324,7 @@ function createSenders(d: SenderDeps) {
         ? prev
         : sealer.seal({ ...u, fc: u.attack === 'COUNTER_ROLLBACK' ? Math.max(1, prevFc - 100) : prevFc + 1 });
     if (frame === undefined) return;
-    record(u, await d.target.send(u.terminal, frame));
+    // a forged frame goes to its own (forged) title's topic, as a rogue device would publish it
+    record(u, await d.target.send(Buffer.from(frame.subarray(2, 10)).toString('hex'), frame));
   }
 }
