@@ -82,7 +82,10 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     sink += referencePass(b);
     refTimes.push(performance.now() - t0);
   }
-  if (!ctx.quiet) ctx.io.err(`reference pass done (${sink > 0 ? 'ok' : '?'}); timing DTMS and robust cycles over ${n} terminals\n`);
+  if (!ctx.quiet)
+    ctx.io.err(
+      `reference pass done (${sink > 0 ? 'ok' : '?'}); timing DTMS and robust cycles over ${n} terminals\n`,
+    );
   const paperMs = timeScheme('paper', b, reps);
   const robustMs = timeScheme('robust', b, reps);
   const refMs = median(refTimes);

@@ -16,6 +16,11 @@ const BENCHES: Record<string, BenchEntry> = {
     describe: 'k-means on 1,000,000 × 24 real-shaped curves vs scikit-learn (same centres and iterations)',
     load: () => import('../../../bench/kmeans/run.ts'),
   },
+  trust: {
+    describe:
+      'one full DTMS cycle (all components, combination, detection) over 1,000,000 terminals, one core',
+    load: () => import('../../../bench/trust/run.ts'),
+  },
 };
 
 export const registerBench: RegisterCommand = (program: Command, ctx) => {
