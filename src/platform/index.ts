@@ -14,8 +14,8 @@ export { createTerminalCache, DEACTIVATION_GRACE_MS } from './terminal-cache.ts'
 export type { TerminalCache, RootKeyProvider } from './terminal-cache.ts';
 export { startEmbeddedPlatform } from './embedded.ts';
 export type { EmbeddedPlatform, EmbeddedPlatformOptions } from './embedded.ts';
-export { provisionTerminals, rootKeysFromStore } from './provision.ts';
-export type { TerminalToProvision, ProvisionOptions } from './provision.ts';
+export { provisionTerminals, rootKeysFromRegistry, createPlatformRegistry } from './provision.ts';
+export type { TerminalToProvision } from './provision.ts';
 export { mqttLink, coapLink } from './links.ts';
 export { runDemo } from './demo/run-demo.ts';
 export type { DemoOptions, DemoSummary } from './demo/run-demo.ts';

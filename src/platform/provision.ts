@@ -1,8 +1,9 @@
-// Provisioning for the demo and tests: terminals with RFC 5649-wrapped K_root, and the matching unwrapper.
-import type { TenantId, TerminalId, UnixMillis } from '../core/index.ts';
-import { ROOT_KEY_PURPOSE, unwrapKeyWithPadding, wrapKeyWithPadding, type KeyRecord } from '../keys/index.ts';
-import { PURPOSE } from '../protocol/index.ts';
+// Provisioning through the key registry (K_root wrapped RFC 5649 under the master KEK) and the unwrapper.
+import { randomBytes } from 'node:crypto';
+import type { Clock, TerminalId } from '../core/index.ts';
+import { createKeyRegistry, type KeyRegistry } from '../keys/index.ts';
 import type { Store } from '../storage/index.ts';
+import { PlatformError } from './errors.ts';
 import type { RootKeyProvider } from './terminal-cache.ts';
 
 /** One terminal to add: identity, its 32-byte K_root and a device type. */
@@ -12,64 +13,44 @@ export interface TerminalToProvision {
   type: string;
 }
 
-/** Options of {@link provisionTerminals}. */
-export interface ProvisionOptions {
+/** Builds the key registry over a store and master KEK (node:crypto randomness). */
+export function createPlatformRegistry(o: {
   store: Store;
-  /** Master key-encryption key (32 bytes); K_root is stored only wrapped under it. */
-  kek: Uint8Array;
-  tenant: number;
-  at: UnixMillis;
+  masterKey: Uint8Array;
+  clock: Clock;
   actor: string;
+}): KeyRegistry {
+  return createKeyRegistry({ ...o, randomBytes: (n) => randomBytes(n) });
 }
 
-function keyRecord(id: TerminalId, purpose: number, wrapped: Uint8Array | null, at: UnixMillis): KeyRecord {
-  return {
-    terminal: id,
-    purpose,
-    version: 1,
-    state: 'active',
-    wrapped,
-    createdAt: at,
-    updatedAt: at,
-    graceUntil: null,
-  };
-}
-
-/**
- * Adds terminals in one transaction: K_root (purpose 0, wrapped RFC 5649) and version 1 of the
- * telemetry and command keys (derived on demand, so no material is stored), all active, audited.
- */
+/** Adds terminals with known root keys in one transaction; throws when any is refused. */
 export async function provisionTerminals(
-  o: ProvisionOptions,
+  registry: KeyRegistry,
   list: readonly TerminalToProvision[],
 ): Promise<void> {
-  const terminals = list.map((t) => ({
-    id: t.id,
-    type: t.type,
-    fusionTerminal: null,
-    tenant: o.tenant as TenantId,
-    createdAt: o.at,
-    status: 'active' as const,
-  }));
-  const keys = list.flatMap((t) => [
-    keyRecord(t.id, ROOT_KEY_PURPOSE, wrapKeyWithPadding(o.kek, t.rootKey), o.at),
-    keyRecord(t.id, PURPOSE.TELEMETRY, null, o.at),
-    keyRecord(t.id, PURPOSE.COMMAND, null, o.at),
-  ]);
-  const audit = list.map((t) => ({
-    at: o.at,
-    actor: o.actor,
-    action: 'terminal.add',
-    subject: t.id,
-    details: { type: t.type, keyVersion: 1 },
-  }));
-  await o.store.addTerminals({ terminals, keys, audit });
+  const res = await registry.addTerminals(
+    list.map((t) => ({ systemTitle: t.id, rootKey: t.rootKey, type: t.type, tenant: 1 })),
+  );
+  for (const p of res.provisioned) p.rootKey.wipe();
+  const first = res.problems[0];
+  if (first !== undefined) {
+    throw new PlatformError(
+      'GT_ERR_PLATFORM_START',
+      `cannot provision terminal #${first.index}: ${first.reason}`,
+      {
+        hint: first.detail,
+      },
+    );
+  }
 }
 
-/** Unwraps K_root (purpose 0, version 1) of a terminal from the store under the KEK. */
-export function rootKeysFromStore(store: Store, kek: Uint8Array): RootKeyProvider {
+/** The K_root of a terminal from the registry (undefined when unknown or not usable). */
+export function rootKeysFromRegistry(registry: KeyRegistry): RootKeyProvider {
   return async (id) => {
-    const rec = await store.getKey({ terminal: id, purpose: ROOT_KEY_PURPOSE, version: 1 });
-    return rec?.wrapped == null ? undefined : unwrapKeyWithPadding(kek, rec.wrapped);
+    const r = await registry.rootKey(id);
+    if (!r.ok) return undefined;
+    const bytes = r.rootKey.reveal();
+    r.rootKey.wipe();
+    return bytes;
   };
 }

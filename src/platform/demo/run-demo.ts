@@ -10,7 +10,7 @@ import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../.
 import { resolvePlatformConfig } from '../config.ts';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../embedded.ts';
 import { coapLink, mqttLink } from '../links.ts';
-import { provisionTerminals, rootKeysFromStore } from '../provision.ts';
+import { createPlatformRegistry, provisionTerminals, rootKeysFromRegistry } from '../provision.ts';
 import { createDemoFleetStats, planDemoFleet, runDemoFleet, type DemoFleetStats } from './fleet.ts';
 import { flagTerminals, scoreDetection, type Flagged } from './flagging.ts';
 
@@ -86,8 +86,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     shapes: o.shapes,
   });
   const at = o.clock.now();
+  const registry = createPlatformRegistry({ store, masterKey: kek, clock: o.clock, actor: 'demo' });
   await provisionTerminals(
-    { store, kek, tenant: 1, at, actor: 'demo' },
+    registry,
     fleet.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
   );
   const config = resolvePlatformConfig({
@@ -96,7 +97,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const platform = await startEmbeddedPlatform({
     config,
     store,
-    rootKeyOf: rootKeysFromStore(store, kek),
+    rootKeyOf: rootKeysFromRegistry(registry),
     clock: o.clock,
     ...(o.log ? { log: o.log } : {}),
   });

@@ -3,11 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { TerminalId, UnixMillis } from '../../../src/core/index.ts';
+import type { TerminalId } from '../../../src/core/index.ts';
 import {
+  createPlatformRegistry,
   provisionTerminals,
   resolvePlatformConfig,
-  rootKeysFromStore,
+  rootKeysFromRegistry,
   startEmbeddedPlatform,
   type EmbeddedPlatform,
 } from '../../../src/platform/index.ts';
@@ -34,10 +35,15 @@ export async function startTestPlatform(opts: { dataDir?: string; terminals: Tes
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gt-it-'));
   const kek = opts.kek ?? randomBytes(32);
   const store = await openSqliteStore({ path: join(dataDir, 'gridtrust.db') });
-  const at = Date.now() as UnixMillis;
+  const registry = createPlatformRegistry({
+    store,
+    masterKey: kek,
+    clock: createSystemClock(),
+    actor: 'test',
+  });
   if ((await store.listTerminals()).length === 0) {
     await provisionTerminals(
-      { store, kek, tenant: 1, at, actor: 'test' },
+      registry,
       opts.terminals.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
     );
   }
@@ -45,7 +51,7 @@ export async function startTestPlatform(opts: { dataDir?: string; terminals: Tes
   const platform: EmbeddedPlatform = await startEmbeddedPlatform({
     config,
     store,
-    rootKeyOf: rootKeysFromStore(store, kek),
+    rootKeyOf: rootKeysFromRegistry(registry),
     clock: createSystemClock(),
   });
   return { platform, store, dataDir, kek };
