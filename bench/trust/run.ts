@@ -1,5 +1,5 @@
 // `gridtrust bench trust`: one full DTMS cycle (and one robust cycle) over 1,000,000 terminals on one core.
-import type { BenchContext } from '../../src/cli/commands/bench.ts';
+import type { BenchContext } from '../../src/cli/bench-context.ts';
 import { createRandom } from '../../src/core/index.ts';
 import {
   createCycleScores,
