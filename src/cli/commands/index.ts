@@ -3,13 +3,17 @@ import type { RegisterCommand } from '../command.ts';
 import { registerBench } from './bench.ts';
 import { registerDemo } from './demo.ts';
 import { registerFrame } from './frame.ts';
+import { registerReadings } from './readings.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerTerminals } from './terminals.ts';
 import { registerTrust } from './trust.ts';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerBench,
   registerDemo,
   registerFrame,
+  registerReadings,
   registerSimulate,
+  registerTerminals,
   registerTrust,
 ];

@@ -1,0 +1,230 @@
+// `gridtrust terminals add|list|import`: register terminals with wrapped root keys, list them, import a CSV.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { TerminalInput } from '../../keys/index.ts';
+import type { CommandContext, RegisterCommand } from '../command.ts';
+import { CliError } from '../errors.ts';
+import { parseHexArg, parseNumberArg, printJson, resolveSecret } from '../io.ts';
+import { createProgress } from '../progress.ts';
+import { parseTerminalsCsv } from './terminals-csv.ts';
+import { terminalView, withRegistry, writePersonalisation } from './terminals-files.ts';
+
+interface AddFlags {
+  systemTitle: string;
+  rootKey?: string;
+  rootKeyFile?: string;
+  type: string;
+  fusionTerminal?: string;
+  tenant: string;
+  dataDir?: string;
+  out?: string;
+  json?: boolean;
+}
+
+const DATA_DIR_HELP = 'data directory (default $GRIDTRUST_DATA_DIR or ./.gridtrust)';
+
+const ADD_HELP = `
+Registers one terminal: its identity (system title), type, fusion terminal and tenant, and its 256-bit
+root key K_root, which the platform stores only wrapped (RFC 5649) under the master key of the data
+directory. Without --root-key a random key is generated. The plaintext key is written once, to the
+personalisation file <data-dir>/personalisation/<system-title>.json (mode 0600): load it into the
+terminal's secure element, then delete it. It never appears on stdout, in --json or in logs.
+
+Examples:
+  gridtrust terminals add --system-title 4D4D4D0000BC614E --type smart-meter
+  gridtrust terminals add --system-title 4d4d4d0000bc614f --root-key-file k.hex --fusion-terminal 4d4d4d0000bc614e --json
+
+Exit codes: 0 added, 1 the terminal exists already, 2 bad input.`;
+
+async function runAdd(ctx: CommandContext, f: AddFlags): Promise<void> {
+  const secret = resolveSecret(ctx.io, {
+    flag: '--root-key',
+    value: f.rootKey,
+    file: f.rootKeyFile,
+    envVar: '',
+  });
+  const input: TerminalInput = {
+    systemTitle: parseHexArg('--system-title', f.systemTitle, 8).toString('hex'),
+    type: f.type,
+    fusionTerminal:
+      f.fusionTerminal === undefined
+        ? null
+        : parseHexArg('--fusion-terminal', f.fusionTerminal, 8).toString('hex'),
+    tenant: parseNumberArg('--tenant', f.tenant, { min: 0, max: 0xffff_ffff, integer: true }),
+    ...(secret === undefined ? {} : { rootKey: parseHexArg('--root-key', secret, 32) }),
+  };
+  await withRegistry(ctx.io, f.dataDir, async (registry, dataDir) => {
+    const { provisioned, problems } = await registry.addTerminals([input]);
+    const problem = problems[0];
+    if (problem?.reason === 'EXISTS') {
+      if (f.json === true) printJson(ctx.io, { ok: false, reason: problem.reason, detail: problem.detail });
+      else ctx.io.err(`not added: ${problem.detail}\n`);
+      ctx.setExitCode(1);
+      return;
+    }
+    if (problem !== undefined) {
+      throw new CliError('GT_ERR_CLI_USAGE', `${problem.reason}: ${problem.detail}`, {
+        hint: 'see gridtrust terminals add --help',
+      });
+    }
+    const p = provisioned[0];
+    if (p === undefined) return;
+    const file = writePersonalisation(p, dataDir.personalisationDir, f.out);
+    p.rootKey.wipe();
+    if (f.json === true) printJson(ctx.io, { ok: true, terminal: terminalView(p, file) });
+    else {
+      const t = p.terminal;
+      ctx.io.out(
+        `added terminal ${t.id} (${t.type}, tenant ${t.tenant}${t.fusionTerminal ? `, via ${t.fusionTerminal}` : ''})\n`,
+      );
+      ctx.io.out(
+        `root key ${p.rootKeyGenerated ? 'generated' : 'given'}; stored wrapped under the master key\n`,
+      );
+      ctx.io.out(`personalisation file (plaintext root key, mode 0600): ${file}\n`);
+    }
+  });
+}
+
+async function runList(
+  ctx: CommandContext,
+  f: { dataDir?: string; tenant?: string; json?: boolean },
+): Promise<void> {
+  const tenant =
+    f.tenant === undefined ? undefined : parseNumberArg('--tenant', f.tenant, { min: 0, integer: true });
+  await withRegistry(ctx.io, f.dataDir, async (_registry, { store }) => {
+    const list = await store.listTerminals(tenant === undefined ? {} : { tenant: tenant as never });
+    const terminals = await Promise.all(
+      list.map(async (t) => ({
+        ...t,
+        createdAt: new Date(t.createdAt).toISOString(),
+        keys: (await store.listKeys(t.id)).map((k) => ({
+          purpose: k.purpose,
+          version: k.version,
+          state: k.state,
+        })),
+      })),
+    );
+    if (f.json === true) {
+      printJson(ctx.io, { terminals });
+      return;
+    }
+    ctx.io.out(
+      `${'system title'.padEnd(17)} ${'type'.padEnd(14)} tenant ${'status'.padEnd(11)} ${'fusion'.padEnd(16)} keys\n`,
+    );
+    for (const t of terminals) {
+      const keys = t.keys.map((k) => `${k.purpose}/${k.version}:${k.state}`).join(' ');
+      ctx.io.out(
+        `${t.id.padEnd(17)} ${t.type.padEnd(14)} ${String(t.tenant).padStart(6)} ${t.status.padEnd(11)} ${(t.fusionTerminal ?? '-').padEnd(16)} ${keys}\n`,
+      );
+    }
+    ctx.io.out(`${terminals.length} terminal(s)\n`);
+  });
+}
+
+async function runImport(
+  ctx: CommandContext,
+  f: { csv: string; dataDir?: string; tenant: string; json?: boolean },
+): Promise<void> {
+  const tenant = parseNumberArg('--tenant', f.tenant, { min: 0, max: 0xffff_ffff, integer: true });
+  let text: string;
+  try {
+    text = readFileSync(f.csv, 'utf8');
+  } catch (cause) {
+    throw new CliError('GT_ERR_CLI_READ_FILE', `cannot read ${f.csv}`, {
+      hint: 'check the path and its permissions',
+      cause,
+    });
+  }
+  const rows = parseTerminalsCsv(f.csv, text, tenant);
+  const good = rows.filter((r) => r.ok);
+  const problems: { line: number; reason: string; detail: string }[] = rows.flatMap((r) =>
+    r.ok ? [] : [{ line: r.line, reason: r.reason, detail: r.detail }],
+  );
+  await withRegistry(ctx.io, f.dataDir, async (registry, dataDir) => {
+    const result = await registry.addTerminals(good.map((r) => r.input));
+    for (const p of result.problems)
+      problems.push({ line: good[p.index]?.line ?? 0, reason: p.reason, detail: p.detail });
+    problems.sort((a, b) => a.line - b.line);
+    const progress = createProgress(
+      ctx.io,
+      'personalisation files',
+      result.provisioned.length,
+      f.json === true,
+    );
+    const imported = result.provisioned.map((p, i) => {
+      writePersonalisation(p, dataDir.personalisationDir);
+      p.rootKey.wipe();
+      progress.update(i + 1);
+      return p.terminal.id;
+    });
+    progress.done();
+    if (f.json === true)
+      printJson(ctx.io, {
+        imported: imported.length,
+        terminals: imported,
+        problems,
+        personalisationDir: dataDir.personalisationDir,
+      });
+    else {
+      for (const p of problems) ctx.io.err(`${f.csv}:${p.line}: ${p.reason}: ${p.detail}\n`);
+      ctx.io.out(
+        `imported ${imported.length} terminal(s), ${problems.length} row(s) refused; personalisation files in ${dataDir.personalisationDir}\n`,
+      );
+    }
+    if (problems.length > 0) ctx.setExitCode(1);
+  });
+}
+
+/** Registers `gridtrust terminals` and its subcommands. */
+export const registerTerminals: RegisterCommand = (program: Command, ctx) => {
+  const cmd = program
+    .command('terminals')
+    .description('register terminals and their root keys, list them, import a CSV');
+  cmd
+    .command('add')
+    .description(
+      'register one terminal (generates its root key unless given) and write its personalisation file',
+    )
+    .requiredOption('--system-title <hex>', 'the terminal identity: 8-byte DLMS system title, 16 hex digits')
+    .option('--root-key <hex>', 'its 32-byte root key (prefer --root-key-file: shell history keeps flags)')
+    .option('--root-key-file <file>', 'read the root key (hex) from a file')
+    .option(
+      '--type <type>',
+      'device type, e.g. smart-meter, smart-socket, ittu, pv, storage, ev, fusion',
+      'smart-meter',
+    )
+    .option('--fusion-terminal <hex>', 'system title of the fusion terminal it reports through')
+    .option('--tenant <n>', 'tenant number bound into its keys (uint32)', '1')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option(
+      '--out <file>',
+      'personalisation file path (default <data-dir>/personalisation/<system-title>.json)',
+    )
+    .option('--json', 'print one JSON document on stdout (never the key)')
+    .addHelpText('after', ADD_HELP)
+    .action((f: AddFlags) => runAdd(ctx, f));
+  cmd
+    .command('list')
+    .description('list registered terminals with their key versions and states')
+    .option('--tenant <n>', 'only this tenant')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--json', 'print { terminals: [...] } on stdout')
+    .action((f: { dataDir?: string; tenant?: string; json?: boolean }) => runList(ctx, f));
+  cmd
+    .command('import')
+    .description(
+      'register many terminals from a CSV in one transaction; bad rows are reported by line number',
+    )
+    .requiredOption(
+      '--csv <file>',
+      'CSV with header system_title,type,fusion_terminal,tenant,root_key (only system_title required)',
+    )
+    .option('--tenant <n>', 'tenant for rows that leave it empty', '1')
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--json', 'print { imported, terminals, problems: [{ line, reason, detail }] } on stdout')
+    .addHelpText(
+      'after',
+      '\nRows without root_key get a generated key. Exit codes: 0 all imported, 1 some rows refused, 2 bad file.',
+    )
+    .action((f: { csv: string; dataDir?: string; tenant: string; json?: boolean }) => runImport(ctx, f));
+};
