@@ -26,7 +26,6 @@ describe('platform config', () => {
     const msg = (err as PlatformError).message;
     expect(msg).toContain('mqttPort');
     expect(msg).toContain('coapPort');
-    expect(msg).toContain('dataDir');
     expect(msg).toContain('bogus');
     expect((err as PlatformError).code).toBe('GT_ERR_PLATFORM_CONFIG');
   });

@@ -28,8 +28,9 @@ export const PlatformConfigSchema = Type.Object(
 /** A validated, frozen configuration. */
 export type PlatformConfig = Readonly<Static<typeof PlatformConfigSchema>>;
 
-/** Defaults of every field but dataDir (which the caller must give). */
+/** Defaults of every field (the data dir matches storage's DEFAULT_DATA_DIR). */
 export const PLATFORM_DEFAULTS = Object.freeze({
+  dataDir: '.gridtrust',
   host: '127.0.0.1',
   mqttPort: 1883,
   coapPort: 5683,
@@ -89,7 +90,6 @@ export function resolvePlatformConfig(layers: ConfigLayers): PlatformConfig {
   const problems = [...Value.Errors(PlatformConfigSchema, merged)].map(
     (e) => `${e.path === '' ? '(root)' : e.path.slice(1)}: ${e.message}`,
   );
-  if (!('dataDir' in merged)) problems.push('dataDir: is required (--data-dir or GRIDTRUST_DATA_DIR)');
   if (problems.length > 0) {
     throw new PlatformError(
       'GT_ERR_PLATFORM_CONFIG',

@@ -2,6 +2,7 @@
 import type { RegisterCommand } from '../command.ts';
 import { registerBench } from './bench.ts';
 import { registerDemo } from './demo.ts';
+import { registerServe } from './serve.ts';
 import { registerFrame } from './frame.ts';
 import { registerReadings } from './readings.ts';
 import { registerSimulate } from './simulate.ts';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDemo,
   registerFrame,
   registerReadings,
+  registerServe,
   registerSimulate,
   registerTerminals,
   registerTrust,

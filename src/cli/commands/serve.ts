@@ -1,0 +1,123 @@
+// `gridtrust serve`: the embedded preset (SQLite, aedes MQTT, CoAP, HTTP) until SIGINT/SIGTERM.
+import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  configFromEnv,
+  createPlatformRegistry,
+  readConfigFile,
+  resolvePlatformConfig,
+  rootKeysFromRegistry,
+  startEmbeddedPlatform,
+  type PlatformConfig,
+} from '../../platform/index.ts';
+import { openDataDir } from '../../storage/index.ts';
+import type { RegisterCommand } from '../command.ts';
+import { printJson, type CliIo } from '../io.ts';
+import { createSystemClock } from '../system-clock.ts';
+
+interface ServeFlags {
+  config?: string;
+  dataDir?: string;
+  host?: string;
+  mqttPort?: string;
+  coapPort?: string;
+  httpPort?: string;
+  externalMqtt?: string;
+  readyFile?: string;
+  json?: boolean;
+}
+
+const HELP = `
+Configuration, lowest precedence first: defaults, --config FILE (one JSON object), GRIDTRUST_*
+environment variables (GRIDTRUST_DATA_DIR, GRIDTRUST_MQTT_PORT, GRIDTRUST_COAP_PORT,
+GRIDTRUST_HTTP_PORT, GRIDTRUST_HOST, GRIDTRUST_EXTERNAL_MQTT_URL, ...), then flags. Every problem is
+reported at once before anything starts. Port 0 picks a free port; --ready-file receives
+{ mqttPort, coapPort, httpPort, tenant } once everything listens. SIGINT/SIGTERM stop the listeners,
+flush the pending batch and close the store. See docs/operator-guide.md.
+
+Examples:
+  gridtrust serve --data-dir ./data --mqtt-port 0 --coap-port 0 --http-port 0 --ready-file ready.json
+  GRIDTRUST_MQTT_PORT=1884 gridtrust serve`;
+
+const toNum = (v: string | undefined): unknown =>
+  v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v;
+
+/** Merges file, environment and flags into a validated, frozen config. */
+export function serveConfig(io: CliIo, f: ServeFlags): PlatformConfig {
+  const file = f.config === undefined ? {} : readConfigFile(f.config);
+  const flags = {
+    dataDir: f.dataDir,
+    host: f.host,
+    mqttPort: toNum(f.mqttPort),
+    coapPort: toNum(f.coapPort),
+    httpPort: toNum(f.httpPort),
+    externalMqttUrl: f.externalMqtt,
+    readyFile: f.readyFile,
+  };
+  return resolvePlatformConfig({ file, env: configFromEnv(io.env), flags });
+}
+
+function writeReadyFile(path: string, body: unknown): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(body)}\n`);
+  renameSync(tmp, path); // atomic: a watcher never reads half a file
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((res) => {
+    const on = (sig: string) => () => res(sig);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}
+
+async function serve(io: CliIo, f: ServeFlags): Promise<void> {
+  const config = serveConfig(io, f);
+  const clock = createSystemClock();
+  const dd = await openDataDir({ dir: resolve(config.dataDir), env: io.env });
+  const registry = createPlatformRegistry({
+    store: dd.store,
+    masterKey: dd.masterKey.key,
+    clock,
+    actor: 'serve',
+  });
+  const platform = await startEmbeddedPlatform({
+    config,
+    store: dd.store,
+    rootKeyOf: rootKeysFromRegistry(registry),
+    clock,
+    log: (l) => io.err(`${l}\n`),
+  });
+  const ready = {
+    mqttPort: platform.mqttPort,
+    coapPort: platform.coapPort,
+    httpPort: platform.httpPort,
+    tenant: config.tenant,
+  };
+  if (config.readyFile !== undefined) writeReadyFile(config.readyFile, ready);
+  io.err(
+    `gridtrust serving: mqtt://${config.host}:${ready.mqttPort}  coap://${config.host}:${ready.coapPort}  ${platform.httpUrl}  (data: ${dd.dir})\n`,
+  );
+  if (f.json === true) printJson(io, { ...ready, httpUrl: platform.httpUrl, dataDir: dd.dir });
+  const sig = await untilSignal();
+  io.err(`${sig}: stopping listeners, flushing, closing the store\n`);
+  await platform.close();
+}
+
+export const registerServe: RegisterCommand = (program: Command, ctx) => {
+  program
+    .command('serve')
+    .description('run the embedded platform: MQTT broker, CoAP listener, HTTP API over a SQLite data dir')
+    .option('--config <file>', 'JSON configuration file')
+    .option('--data-dir <dir>', 'data directory (database, master key) [default: ./.gridtrust]')
+    .option('--host <addr>', 'address to listen on [default: 127.0.0.1]')
+    .option('--mqtt-port <port>', 'MQTT port, 0 = free port [default: 1883]')
+    .option('--coap-port <port>', 'CoAP/UDP port, 0 = free port [default: 5683]')
+    .option('--http-port <port>', 'HTTP port, 0 = free port [default: 8080]')
+    .option('--external-mqtt <url>', 'also consume uplinks from an external broker (mqtt://host:port)')
+    .option('--ready-file <file>', 'write { mqttPort, coapPort, httpPort, tenant } here once listening')
+    .option('--json', 'print the listening ports as one JSON document on stdout')
+    .addHelpText('after', HELP)
+    .action((f: ServeFlags) => serve(ctx.io, f));
+};
