@@ -22,8 +22,10 @@ export interface LoadShapes {
   readonly days: number;
   /** UTC day number (ms / 86,400,000) of the first curve day; a time's day of year is taken from it. */
   readonly startDay: number;
-  /** Average watts per step; `watts[h][day * stepsPerDay + slot]`. */
+  /** Average watts per step; `watts[h][day * stepsPerDay + slot]` (views into `flat`). */
   readonly watts: readonly Float32Array[];
+  /** All households back to back: `flat[h * days * stepsPerDay + day * stepsPerDay + slot]` (hot loops). */
+  readonly flat: Float32Array;
   /** Households left out and why (for reporting). */
   readonly dropped: readonly { id: string; reason: 'MOSTLY_ZERO' | 'LOW_COVERAGE' }[];
 }
@@ -67,12 +69,16 @@ export function prepareLoadShapes(table: LoadCurveTable, o: LoadShapeOptions = {
       hint: 'check the file: every household is mostly zero or mostly missing',
     });
   }
+  const per = days * stepsPerDay;
+  const flat = new Float32Array(kept.length * per);
+  kept.forEach((k, h) => flat.set(k.watts, h * per));
   return {
+    flat,
     ids: kept.map((k) => k.id),
     stepsPerDay,
     days,
     startDay: Math.floor(t0 / DAY_MS),
-    watts: kept.map((k) => k.watts),
+    watts: kept.map((_, h) => flat.subarray(h * per, (h + 1) * per)),
     dropped,
   };
 }

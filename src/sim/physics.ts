@@ -2,7 +2,7 @@
 import type { Random } from '../core/index.ts';
 import type { FleetState } from './fleet-state.ts';
 import { KIND, type FleetLayout } from './layout.ts';
-import { householdWatts, type LoadShapes } from './load-shapes.ts';
+import type { LoadShapes } from './load-shapes.ts';
 import {
   EV,
   SOCKET,
@@ -28,6 +28,9 @@ export interface GridState {
   /** Of the last interval: solar fraction and frequency, Hz. */
   solar: number;
   freqHz: number;
+  /** Day (relative to the curves' first day, before offsets) and slot of the current interval. */
+  curveDay: number;
+  curveSlot: number;
 }
 
 export function createGridState(layout: FleetLayout): GridState {
@@ -40,6 +43,8 @@ export function createGridState(layout: FleetLayout): GridState {
     groupP: new Float64Array(groups),
     solar: 0,
     freqHz: 50,
+    curveDay: 0,
+    curveSlot: 0,
   };
 }
 
@@ -70,9 +75,20 @@ function newDay(c: PhysicsCtx, day: number): void {
   }
 }
 
-function homeW(c: PhysicsCtx, i: number, tMid: number): number {
+/** Sets the interval's position in the curve year once, so the hot loop does no date arithmetic. */
+function setCursor(c: PhysicsCtx, tMid: number): void {
+  const day = Math.floor(tMid / DAY_MS);
+  c.grid.curveDay = day - c.shapes.startDay;
+  c.grid.curveSlot = Math.floor(((tMid - day * DAY_MS) * c.shapes.stepsPerDay) / DAY_MS);
+}
+
+/** The household's watts at the cursor (same as householdWatts, without per-call date arithmetic). */
+function homeW(c: PhysicsCtx, i: number): number {
   const s = c.state;
-  const w = householdWatts(c.shapes, s.household[i] ?? 0, s.dayOffset[i] ?? 0, tMid) * (s.scale[i] ?? 1);
+  const sh = c.shapes;
+  const day = ((((c.grid.curveDay + (s.dayOffset[i] ?? 0)) % sh.days) + sh.days) % sh.days) | 0;
+  const at = ((s.household[i] ?? 0) * sh.days + day) * sh.stepsPerDay + c.grid.curveSlot;
+  const w = (sh.flat[at] ?? 0) * (s.scale[i] ?? 1);
   return Math.max(0, w * (1 + LOAD_NOISE * c.rnd.normal()));
 }
 
@@ -104,24 +120,24 @@ function socketW(c: PhysicsCtx, i: number): number {
   return s.on[i] === 1 ? (s.ratedW[i] ?? 0) * (1 + 0.02 * c.rnd.normal()) : 0.5;
 }
 
-function storageW(c: PhysicsCtx, i: number, tMid: number): number {
+function storageW(c: PhysicsCtx, i: number): number {
   const s = c.state;
-  const net = homeW(c, i, tMid) - pvW(c, i);
+  const net = homeW(c, i) - pvW(c, i);
   const p = dispatchStorage(net, s.socWh[i] ?? 0, STEP_H);
   s.socWh[i] = (s.socWh[i] ?? 0) + (p > 0 ? p * STORAGE.efficiency : p / STORAGE.efficiency) * STEP_H;
   return p;
 }
 
-function deviceW(c: PhysicsCtx, i: number, tMid: number, minuteOfDay: number): number {
+function deviceW(c: PhysicsCtx, i: number, minuteOfDay: number): number {
   switch (c.layout.kind[i]) {
     case KIND.meter:
-      return homeW(c, i, tMid);
+      return homeW(c, i);
     case KIND.socket:
       return socketW(c, i);
     case KIND.pv:
       return -pvW(c, i);
     case KIND.storage:
-      return storageW(c, i, tMid);
+      return storageW(c, i);
     case KIND.ev:
       return evW(c, i, minuteOfDay);
     case undefined:
@@ -142,13 +158,14 @@ export function stepPhysics(c: PhysicsCtx, tEnd: number): void {
   const day = Math.floor(tMid / DAY_MS);
   if (day !== c.grid.day) newDay(c, day);
   const minuteOfDay = Math.floor((tMid - day * DAY_MS) / 60_000);
+  setCursor(c, tMid);
   c.grid.solar = clearSkyFraction(solarElevationSin(tMid));
   c.grid.df = 0.9 * c.grid.df + 0.0087 * c.rnd.normal();
   c.grid.freqHz = 50 + c.grid.df;
   const { layout, state, grid } = c;
   grid.groupP.fill(0);
   for (let i = 0; i < layout.size; i++) {
-    const p = deviceW(c, i, tMid, minuteOfDay);
+    const p = deviceW(c, i, minuteOfDay);
     state.pW[i] = p;
     const g = layout.group[i] ?? -1;
     if (g >= 0) grid.groupP[g] = (grid.groupP[g] ?? 0) + p;

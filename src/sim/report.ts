@@ -93,7 +93,7 @@ function scaledRow(c: ReportCtx, i: number, p: number, tS: number): ScaledRow {
     u: Math.round(u * 10),
     i: Math.round((absP / (u * pf)) * 100),
     p: Math.round(p),
-    q: Math.round(absP * Math.tan(Math.acos(pf))),
+    q: Math.round((absP * Math.sqrt(1 - pf * pf)) / pf), // tan(acos(pf))
     pf: Math.round(pf * 1000),
     f: Math.round(c.grid.freqHz * 100),
   };
