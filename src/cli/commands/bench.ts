@@ -21,6 +21,11 @@ const BENCHES: Record<string, BenchEntry> = {
       'one full DTMS cycle (all components, combination, detection) over 1,000,000 terminals, one core',
     load: () => import('../../../bench/trust/run.ts'),
   },
+  storage: {
+    describe:
+      'SQLite store: group-committed frames/s (reading + replay window + evidence) vs raw better-sqlite3 inserts',
+    load: () => import('../../../bench/storage/run.ts'),
+  },
 };
 
 export const registerBench: RegisterCommand = (program: Command, ctx) => {
