@@ -16,6 +16,10 @@ export const PlatformConfigSchema = Type.Object(
     tenant: Type.Integer({ minimum: 0, maximum: 0xffffffff }),
     /** Optional external broker (cluster preset / gateway mode), e.g. mqtt://127.0.0.1:1883. */
     externalMqttUrl: Type.Optional(Type.String({ pattern: '^mqtts?://' })),
+    /** Persistent-session client id of the external-broker gateway (unique per gateway process). */
+    gatewayClientId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** MQTT protocol version towards the external broker: 4 (3.1.1) or 5 (shared subscription). */
+    gatewayProtocol: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(5)])),
     maxFrameBytes: Type.Integer({ minimum: 33, maximum: 65536 }),
     batchMaxFrames: Type.Integer({ minimum: 1, maximum: 100_000 }),
     batchMaxDelayMs: Type.Integer({ minimum: 0, maximum: 10_000 }),

@@ -124,7 +124,8 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
         : await startMqttGateway({
             sink,
             url: o.config.externalMqttUrl,
-            clientId: `gridtrust-gw-${o.config.tenant}`,
+            clientId: o.config.gatewayClientId ?? `gridtrust-gw-${o.config.tenant}`,
+            protocolVersion: o.config.gatewayProtocol ?? 5,
             onError,
           });
     if (gateway !== undefined) opened.push(gateway);

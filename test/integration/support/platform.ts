@@ -31,7 +31,12 @@ export function makeTerminals(n: number): TestTerminal[] {
 }
 
 /** Opens the data dir's store, provisions terminals (first run) and starts the platform. */
-export async function startTestPlatform(opts: { dataDir?: string; terminals: TestTerminal[]; kek?: Buffer }) {
+export async function startTestPlatform(opts: {
+  dataDir?: string;
+  terminals: TestTerminal[];
+  kek?: Buffer;
+  flags?: Record<string, unknown>;
+}) {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gt-it-'));
   const kek = opts.kek ?? randomBytes(32);
   const store = await openSqliteStore({ path: join(dataDir, 'gridtrust.db') });
@@ -47,7 +52,9 @@ export async function startTestPlatform(opts: { dataDir?: string; terminals: Tes
       opts.terminals.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
     );
   }
-  const config = resolvePlatformConfig({ flags: { dataDir, mqttPort: 0, coapPort: 0, httpPort: 0 } });
+  const config = resolvePlatformConfig({
+    flags: { dataDir, mqttPort: 0, coapPort: 0, httpPort: 0, ...opts.flags },
+  });
   const platform: EmbeddedPlatform = await startEmbeddedPlatform({
     config,
     store,
