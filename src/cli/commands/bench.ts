@@ -16,6 +16,10 @@ const BENCHES: Record<string, BenchEntry> = {
     describe: 'k-means on 1,000,000 × 24 real-shaped curves vs scikit-learn (same centres and iterations)',
     load: () => import('../../../bench/kmeans/run.ts'),
   },
+  sim: {
+    describe: 'fleet simulator: terminal-intervals per second in virtual time vs an RNG-only typed-array loop',
+    load: () => import('../../../bench/sim/run.ts'),
+  },
   trust: {
     describe:
       'one full DTMS cycle (all components, combination, detection) over 1,000,000 terminals, one core',
