@@ -96,7 +96,7 @@ describe.each([5, 4] as const)(
       await pub.publishAsync(toUplinkTopic(t.id), frameOf(t, 1), { qos: 1 });
       await waitFor(async () => (await ext.store.countReadings(t.id)) === 1);
       await pub.publishAsync(toUplinkTopic(t.id), frameOf(t, 1), { qos: 1 });
-      await waitFor(async () => (ext.platform.pipeline.stats().rejected.REPLAY ?? 0) >= 1);
+      await waitFor(() => Promise.resolve((ext.platform.pipeline.stats().rejected.REPLAY ?? 0) >= 1));
       await pub.endAsync();
       expect(await ext.store.countReadings(t.id)).toBe(1);
     });
