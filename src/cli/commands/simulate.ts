@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createManualClock, createRandom } from '../../core/index.ts';
 import { createKeyCache } from '../../protocol/index.ts';
 import {
+  ATTACK_TYPES,
   batterySummary,
   createFleet,
   createFrameSealer,
@@ -14,6 +15,7 @@ import type { RegisterCommand } from '../command.ts';
 import { LCL_DEFAULT_PATH } from '../data-files.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { exportEvidenceWorld } from '../trust/score-command.ts';
 import {
   fleetOptionsFrom,
   loadShapesFrom,
@@ -147,8 +149,28 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     .option('--duration <s>', 'target mode: wall-clock seconds to run', '60')
     .option('--concurrency <n>', 'target mode: frames in flight at once', '256')
     .option('--json', 'print one JSON document on stdout (no progress bar)')
+    .option(
+      '--export-evidence <file>',
+      'instead: write the trust-evidence world (trust spec §6, attacks A1–A8; --seed, --malicious = ratio, 50 cycles) as JSON lines (docs/evidence-format.md)',
+    )
     .addHelpText('after', HELP)
-    .action(async (flags: SimulateFlags) => {
+    .action(async (flags: SimulateFlags & { exportEvidence?: string }) => {
+      if (flags.exportEvidence !== undefined) {
+        const doc = exportEvidenceWorld({
+          file: flags.exportEvidence,
+          seed: parseNumberArg('--seed', flags.seed, { min: 0, integer: true }),
+          ratio: parseNumberArg('--malicious', flags.malicious, { min: 0, max: 0.9 }),
+          cycles: 50,
+          noise: 0,
+          attacks: ATTACK_TYPES,
+        });
+        if (flags.json === true) printJson(ctx.io, doc);
+        else
+          ctx.io.out(
+            `wrote ${doc.records} evidence lines to ${doc.file}; ground truth in ${doc.truthFile}\n`,
+          );
+        return;
+      }
       if ((flags.virtual === true) === (flags.target !== undefined)) {
         usage('give exactly one of --virtual and --target URL');
       }

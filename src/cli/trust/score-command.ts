@@ -160,49 +160,81 @@ interface WorldFlags {
   json?: boolean;
 }
 
-function worldAction(ctx: CommandContext, f: WorldFlags): void {
-  const attacks = f.attacks.split(',').map((a) => {
-    const t = ATTACK_TYPES.find((x) => x === a.trim().toUpperCase());
-    if (t === undefined)
-      throw new CliError('GT_ERR_CLI_USAGE', `unknown attack "${a}"`, {
-        hint: `use a subset of ${ATTACK_TYPES.join(',')}`,
-      });
-    return t;
-  });
-  const cycles = parseNumberArg('--cycles', f.cycles, { min: 1, max: 10000, integer: true });
-  const world = createWorld({
-    seed: parseNumberArg('--seed', f.seed, { min: 0, integer: true }),
-    maliciousRatio: parseNumberArg('--ratio', f.ratio, { min: 0, max: 0.9 }),
-    noise: parseNumberArg('--noise', f.noise, { min: 0, max: 0.5 }),
-    attacks: attacks satisfies AttackType[],
-  });
+/** What `exportEvidenceWorld` wrote. */
+export interface EvidenceExport {
+  file: string;
+  truthFile: string;
+  records: number;
+  terminals: number;
+  cycles: number;
+  malicious: number;
+}
+
+/**
+ * Simulates the evidence world of trust spec §6 and writes its evidence (JSON lines) plus FILE.truth.json.
+ * Shared by `trust world --export-evidence` and `simulate --export-evidence`.
+ */
+export function exportEvidenceWorld(o: {
+  file: string;
+  seed: number;
+  ratio: number;
+  cycles: number;
+  noise: number;
+  attacks: readonly AttackType[];
+}): EvidenceExport {
+  const world = createWorld({ seed: o.seed, maliciousRatio: o.ratio, noise: o.noise, attacks: o.attacks });
   const overhead = { statusReportBits: 1024, attestJoules: 0.5e-3, attestEvery: 1, recommendations: true };
   const excluded = new Uint8Array(world.size);
   const lines: string[] = [];
-  for (let t = 0; t <= cycles; t++) {
+  for (let t = 0; t <= o.cycles; t++) {
     for (const r of toEvidenceRecords(world, world.step({ excluded, overhead })))
       lines.push(JSON.stringify(r));
   }
-  writeFileSync(f.exportEvidence, `${lines.join('\n')}\n`);
+  writeFileSync(o.file, `${lines.join('\n')}\n`);
   const truth = world.nodes.map((n, i) => ({
     terminal: n.id,
     attack: world.truth.attack[i] ?? null,
     onset: world.truth.attack[i] === undefined ? null : world.truth.onset[i],
   }));
-  const truthFile = `${f.exportEvidence}.truth.json`;
+  const truthFile = `${o.file}.truth.json`;
   writeFileSync(truthFile, JSON.stringify({ truth }, null, 1));
-  const doc = {
-    file: f.exportEvidence,
+  const malicious = truth.filter((t) => t.attack !== null).length;
+  return {
+    file: o.file,
     truthFile,
     records: lines.length,
     terminals: world.size,
-    cycles: cycles + 1,
-    malicious: truth.filter((t) => t.attack !== null).length,
+    cycles: o.cycles + 1,
+    malicious,
   };
+}
+
+/** Parses a comma-separated attack list (usage error naming the bad entry). */
+export function parseAttackList(text: string): AttackType[] {
+  return text.split(',').map((a) => {
+    const t = ATTACK_TYPES.find((x) => x === a.trim().toUpperCase());
+    if (t === undefined) {
+      throw new CliError('GT_ERR_CLI_USAGE', `unknown attack "${a}"`, {
+        hint: `use a subset of ${ATTACK_TYPES.join(',')}`,
+      });
+    }
+    return t;
+  });
+}
+
+function worldAction(ctx: CommandContext, f: WorldFlags): void {
+  const doc = exportEvidenceWorld({
+    file: f.exportEvidence,
+    seed: parseNumberArg('--seed', f.seed, { min: 0, integer: true }),
+    ratio: parseNumberArg('--ratio', f.ratio, { min: 0, max: 0.9 }),
+    cycles: parseNumberArg('--cycles', f.cycles, { min: 1, max: 10000, integer: true }),
+    noise: parseNumberArg('--noise', f.noise, { min: 0, max: 0.5 }),
+    attacks: parseAttackList(f.attacks),
+  });
   if (f.json === true) printJson(ctx.io, doc);
   else
     ctx.io.out(
-      `wrote ${doc.records} evidence lines (${doc.terminals} terminals, cycles 0..${cycles}) to ${doc.file}; ground truth in ${truthFile}\n`,
+      `wrote ${doc.records} evidence lines (${doc.terminals} terminals, cycles 0..${doc.cycles - 1}) to ${doc.file}; ground truth in ${doc.truthFile}\n`,
     );
 }
 
