@@ -4,10 +4,15 @@ import { createManualClock, createRandom } from '../../core/index.ts';
 import { createKeyCache } from '../../protocol/index.ts';
 import {
   ATTACK_TYPES,
+  BATCH_STRATEGIES,
+  COVERAGE_CLASSES,
   batterySummary,
   createFleet,
   createFrameSealer,
+  energyProfile,
+  estimateLifetime,
   summariseFleet,
+  type EnergyProfileName,
   type Fleet,
   type Upload,
 } from '../../sim/index.ts';
@@ -99,6 +104,7 @@ async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, u
     profile: opts.energyProfile,
     batching: opts.batching,
     battery: batterySummary(fleet, { batteryJ: 18_000, elapsedMs: intervals * 900_000 }),
+    sizing: sizingTable(opts.energyProfile ?? 'field'),
     loadShapes: { households: shapes.ids.length, dropped: shapes.dropped.length, source: f.load },
     groundTruth: fleet.truth.map((t) => ({
       terminal: t.terminal,
@@ -108,6 +114,40 @@ async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, u
     })),
     ...(sealed === undefined ? {} : { encrypted: sealed }),
   };
+}
+
+/**
+ * Lifetime on a 5 Wh cell and the cell needed for 10 years, per CE class and batching strategy, for
+ * a 15-minute load profile of 24-byte rows (the simulator's mean CBOR row) plus 61 B per frame [§6.4].
+ */
+function sizingTable(profile: EnergyProfileName): Record<string, Record<string, Record<string, number>>> {
+  const p = energyProfile(profile);
+  return Object.fromEntries(
+    COVERAGE_CLASSES.map((ce) => [
+      ce,
+      Object.fromEntries(
+        BATCH_STRATEGIES.map((strategy) => {
+          const e = estimateLifetime({
+            profile: p,
+            ce,
+            strategy,
+            recordsPerDay: 96,
+            recordBytes: 24,
+            overheadBytes: 61,
+          });
+          const r = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+          return [
+            strategy,
+            {
+              joulesPerDay: r(e.totalJPerDay, 3),
+              lifetimeYears5Wh: r(e.lifetimeYears, 2),
+              wh10y: r(e.requiredWh, 1),
+            },
+          ];
+        }),
+      ),
+    ]),
+  );
 }
 
 function printHuman(io: CliIo, r: Record<string, unknown>): void {
@@ -147,7 +187,7 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     )
     .option('--speed <x>', 'target mode: simulated seconds per wall second', '1')
     .option('--duration <s>', 'target mode: wall-clock seconds to run', '60')
-    .option('--concurrency <n>', 'target mode: frames in flight at once', '256')
+    .option('--concurrency <n>', 'target mode: frames in flight at once', '1024')
     .option('--json', 'print one JSON document on stdout (no progress bar)')
     .option(
       '--export-evidence <file>',
