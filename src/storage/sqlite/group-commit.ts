@@ -46,8 +46,13 @@ export function createGroupCommitter<B, R>(
   let items = 0;
   let timer: NodeJS.Timeout | undefined;
   let groups = 0;
+  // Fast path: the whole group without savepoints (batches were validated before queueing, so a
+  // failure is rare); on any failure nothing was committed and the group is redone batch by batch.
+  const fast = db.transaction((ps: readonly Pending<B, R>[]) =>
+    ps.map((p): { ok: true; value: R } => ({ ok: true, value: apply(p.batch) })),
+  );
   const one = db.transaction((b: B) => apply(b));
-  const all = db.transaction((ps: readonly Pending<B, R>[]) =>
+  const isolated = db.transaction((ps: readonly Pending<B, R>[]) =>
     ps.map((p): { ok: true; value: R } | { ok: false; error: Error } => {
       try {
         return { ok: true, value: one(p.batch) };
@@ -63,9 +68,13 @@ export function createGroupCommitter<B, R>(
     queue = [];
     items = 0;
     if (ps.length === 0) return;
-    let outcomes: ReturnType<typeof all>;
+    let outcomes: ReturnType<typeof isolated>;
     try {
-      outcomes = all(ps);
+      try {
+        outcomes = fast(ps);
+      } catch {
+        outcomes = isolated(ps);
+      }
       groups += 1;
     } catch (cause) {
       const e = new StorageError('GT_ERR_STORAGE_WRITE', 'the group commit transaction failed', {
