@@ -1,13 +1,14 @@
 // `gridtrust trust experiment|score|world`: trust-scheme experiments, scoring recorded evidence, exporting a world.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { ATTACK_TYPES, type AttackType } from '../../sim/index.ts';
-import { toSchemeName, type SchemeName } from '../../trust/index.ts';
+import { toSchemeName, TrustError, type SchemeName } from '../../trust/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 import { createProgress } from '../progress.ts';
-import { runExperiment } from '../trust/experiment.ts';
+import { runExperiment, type ExperimentReport } from '../trust/experiment.ts';
 import { writeFigures } from '../trust/figures.ts';
 import type { CliExperimentConfig } from '../trust/plan.ts';
 import { registerTrustScore, registerTrustWorld } from '../trust/score-command.ts';
@@ -153,6 +154,23 @@ export const registerTrust: RegisterCommand = (program: Command, ctx) => {
       '\nExample:\n  gridtrust trust experiment --schemes robust,paper,brs --ratios 0.2 --seeds 5 --noise 0.005 --json',
     )
     .action((f: ExperimentFlags) => experimentAction(ctx, f));
+  trust
+    .command('figures')
+    .description('redraw the figures (SVG, PNG, CSV) from a results.json written by `trust experiment --out`')
+    .requiredOption('--from <file>', 'results.json of an earlier run')
+    .requiredOption('--out <dir>', 'where to write the figures')
+    .action((f: { from: string; out: string }) => {
+      let report: ExperimentReport;
+      try {
+        report = JSON.parse(readFileSync(f.from, 'utf8')) as ExperimentReport;
+      } catch (cause) {
+        throw new TrustError('GT_ERR_TRUST_EVIDENCE_FILE', `cannot read results ${f.from}`, {
+          hint: 'pass the results.json that `trust experiment --out DIR` wrote',
+          cause,
+        });
+      }
+      ctx.io.out(`wrote ${writeFigures(f.out, report).length} figures to ${f.out}\n`);
+    });
   registerTrustScore(trust, ctx);
   registerTrustWorld(trust, ctx);
 };

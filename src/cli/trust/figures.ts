@@ -19,8 +19,10 @@ const LABEL: Record<string, string> = {
   brs: 'BRS',
   'brs-attest': 'BRS+attest',
   sl: 'SL',
-  tdtc: 'TDTC (CCTM, reconstructed from abstract)',
+  tdtc: 'TDTC†',
 };
+/** Every figure says what TDTC is (spec §7.1: "CCTM, reconstructed from abstract"). */
+const TDTC_NOTE = ' († TDTC = CCTM, reconstructed from abstract)';
 const DASHED = new Set(['brs', 'brs-attest', 'sl']);
 const cycles = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -57,7 +59,7 @@ function perCycleFig(
   }));
   return {
     name,
-    svg: lineChart({ title, xLabel: 'cycle', yLabel, series: ls }),
+    svg: lineChart({ title: `${title}${TDTC_NOTE}`, xLabel: 'cycle', yLabel, series: ls }),
     csv: {
       header: ['cycle', ...series.map((s) => JSON.stringify(s.key))],
       rows: cycles(T).map((c) => [c, ...series.map((s) => s.values[c - 1] ?? '')]),
@@ -196,7 +198,7 @@ function latencyFig(lat: { scheme: string; values: number[] }[]): Fig {
   return {
     name: 'figS3',
     svg: lineChart({
-      title: 'S3 — detection latency CDF (cycles after onset, detected nodes)',
+      title: `S3 — detection latency CDF (cycles after onset)${TDTC_NOTE}`,
       xLabel: 'latency (cycles)',
       yLabel: 'share',
       series: lat.map((l) => ({
