@@ -155,6 +155,7 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
   const speed = parseNumberArg('--speed', f.speed, { min: 0.001, max: 1e6 });
   const duration = parseNumberArg('--duration', f.duration, { min: 1, max: 30 * 86_400 });
   const concurrency = parseNumberArg('--concurrency', f.concurrency, { min: 1, max: 100_000, integer: true });
+  parseTargetUrl(f.target ?? ''); // a bad URL is reported before any key file is touched
   const keys = provisionKeys(f, opts.terminals);
   const titles = [...keys.keys()].slice(0, opts.terminals) as TerminalId[];
   const loadShapes = loadShapesFrom(f.load);

@@ -72,8 +72,8 @@ async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, u
   const opts = fleetOptionsFrom(f);
   const encrypt =
     f.encrypt === undefined ? 0 : parseNumberArg('--encrypt', f.encrypt, { min: 0, integer: true });
-  const shapes = loadShapesFrom(f.load);
   const start = startFrom(f.start);
+  const shapes = loadShapesFrom(f.load);
   const clock = createManualClock(start);
   const began = performance.now();
   const fleet = createFleet({

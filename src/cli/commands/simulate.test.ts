@@ -1,0 +1,102 @@
+// `gridtrust simulate --virtual`: the --json contract, determinism by seed, sealing a subset, and bad input → exit 2.
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.ts';
+import { main } from '../main.ts';
+
+function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    interactive: false,
+    env: {},
+  };
+}
+
+async function run(args: string[]) {
+  const io = captureIo();
+  const code = await main(['simulate', ...args], io);
+  return { code, io };
+}
+
+describe('gridtrust simulate --virtual', () => {
+  it('prints one JSON document with the contract fields and the ground truth', async () => {
+    const { code, io } = await run([
+      '--virtual',
+      '--terminals',
+      '300',
+      '--hours',
+      '6',
+      '--malicious',
+      '0.1',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    expect(io.stderr.join('')).toBe('');
+    const r = JSON.parse(io.stdout.join('')) as Record<string, unknown>;
+    for (const k of [
+      'terminals',
+      'frames',
+      'energyJoules',
+      'seconds',
+      'framesRejected',
+      'battery',
+      'sizing',
+    ]) {
+      expect(r).toHaveProperty(k);
+    }
+    expect(r.terminals).toBe(300);
+    expect(r.frames).toBeGreaterThan(300);
+    expect((r.groundTruth as unknown[]).length).toBe(30);
+  });
+
+  it('is deterministic for a seed (apart from timings)', async () => {
+    const strip = (s: string) => {
+      const r = JSON.parse(s) as Record<string, unknown>;
+      delete r.seconds;
+      delete r.simulationSeconds;
+      return r;
+    };
+    const a = await run(['--virtual', '--terminals', '120', '--hours', '3', '--seed', '4', '--json']);
+    const b = await run(['--virtual', '--terminals', '120', '--hours', '3', '--seed', '4', '--json']);
+    expect(strip(a.io.stdout.join(''))).toEqual(strip(b.io.stdout.join('')));
+  });
+
+  it('seals real frames for an --encrypt subset (bytes = model + 33 B SGT1 overhead per frame)', async () => {
+    const { io } = await run([
+      '--virtual',
+      '--terminals',
+      '50',
+      '--hours',
+      '2',
+      '--encrypt',
+      '10',
+      '--batching',
+      'each',
+      '--json',
+    ]);
+    const r = JSON.parse(io.stdout.join('')) as { encrypted: { sealedFrames: number; sealedBytes: number } };
+    expect(r.encrypted.sealedFrames).toBeGreaterThan(10);
+    expect(r.encrypted.sealedBytes).toBeGreaterThan(r.encrypted.sealedFrames * 33);
+  });
+
+  it.each([
+    [['--virtual', '--terminals', '0'], 'GT_ERR_CLI_BAD_NUMBER'],
+    [['--virtual', '--malicious', '1.5'], 'GT_ERR_CLI_BAD_NUMBER'],
+    [['--virtual', '--profile', 'lab'], 'GT_ERR_CLI_USAGE'],
+    [['--virtual', '--batching', 'weekly'], 'GT_ERR_CLI_USAGE'],
+    [['--virtual', '--battery-kinds', 'meter,toaster'], 'GT_ERR_CLI_USAGE'],
+    [['--virtual', '--start', 'yesterday'], 'GT_ERR_CLI_USAGE'],
+    [['--terminals', '5'], 'GT_ERR_CLI_USAGE'],
+    [['--target', 'http://x:1', '--terminals', '5'], 'GT_ERR_CLI_USAGE'],
+    [['--target', 'coap://127.0.0.1:5683'], 'GT_ERR_CLI_MISSING_SECRET'],
+  ])('rejects %j with exit 2 and %s', async (args, errCode) => {
+    const { code, io } = await run(args);
+    expect(code).toBe(2);
+    expect(io.stderr.join('')).toContain(errCode);
+    expect(io.stdout.join('')).toBe('');
+  });
+});
