@@ -1,13 +1,21 @@
 // SqliteStore: the embedded default store (better-sqlite3, WAL, versioned migrations, group commit, read worker).
 import Database from 'better-sqlite3';
 import type { TerminalId } from '../../core/index.ts';
-import { checkKeyTransition, type KeyRecord, type TerminalRecord } from '../../keys/index.ts';
+import type { AuditInput } from '../../keys/index.ts';
 import { createAuditVerifier } from '../audit-chain.ts';
 import { StorageError } from '../errors.ts';
 import { bitmapFromHex } from '../replay-merge.ts';
-import { statusAudit, transitionAudit } from '../store-helpers.ts';
-import type { CommitBatch, CommitResult, RejectCounts, ReplayUpdate, Store } from '../types.ts';
-import { validateBatch, validateKey, validateTerminal } from '../validate.ts';
+import type {
+  AggregateQuery,
+  CommitBatch,
+  CommitResult,
+  ReadingQuery,
+  RejectCounts,
+  ReplayKey,
+  ReplayUpdate,
+  Store,
+} from '../types.ts';
+import { validateBatch } from '../validate.ts';
 import { createGroupCommitter, type GroupCommitOptions } from './group-commit.ts';
 import { applyMigrations } from './migrations.ts';
 import {
@@ -18,13 +26,8 @@ import {
   queryReadingsSql,
 } from './read-queries.ts';
 import { createWorkerReader, type SqlReader } from './read-worker.ts';
-import {
-  appendAuditSync,
-  commitBatchSync,
-  insertKeysSync,
-  insertTerminalsSync,
-  prepareWriteOps,
-} from './write-ops.ts';
+import { createRegistryPart, type Live } from './registry-part.ts';
+import { appendAuditSync, commitBatchSync, prepareWriteOps, type WriteOps } from './write-ops.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its schema when missing. */
@@ -100,9 +103,8 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
     (b) => commitBatchSync(ops, b),
     options.groupCommit,
   );
-  const q = prepareReads(db);
   let closed = false;
-  const live = <T>(fn: () => T | Promise<T>): Promise<T> => {
+  const live: Live = (fn) => {
     if (closed)
       return Promise.reject(
         new StorageError('GT_ERR_STORAGE_CLOSED', 'the store is closed', { hint: 'open a new store' }),
@@ -113,69 +115,38 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   };
-  const store: SqliteStore = {
+  return {
     path: options.path,
     get groupCommits() {
       return committer.groups;
     },
-    addTerminals: (input) =>
+    ...createRegistryPart(db, ops, live),
+    ...createDataPart(db, ops, reader, live),
+    commitBatch: (batch) =>
       live(() => {
-        input.terminals.forEach(validateTerminal);
-        input.keys.forEach(validateKey);
-        db.transaction(() => {
-          insertTerminalsSync(ops, input.terminals);
-          insertKeysSync(ops, input.keys);
-          appendAuditSync(ops, input.audit);
-        })();
+        validateBatch(batch);
+        return committer.submit(batch, batch.readings?.length ?? 1);
       }),
-    getTerminal: (id) => live(() => q.terminal.get(id)),
-    listTerminals: (f = {}) => live(() => q.terminals.all(f.tenant ?? null, f.tenant ?? null)),
-    addKeys: (input) =>
-      live(() => {
-        input.keys.forEach(validateKey);
-        db.transaction(() => {
-          insertKeysSync(ops, input.keys);
-          appendAuditSync(ops, input.audit);
-        })();
-      }),
-    getKey: (ref) => live(() => toKey(q.key.get(ref.terminal, ref.purpose, ref.version))),
-    listKeys: (terminal) => live(() => q.keys.all(terminal).map((k) => toKey(k)!)),
-    transitionKey: (req) =>
-      live(() =>
-        db.transaction(() => {
-          const k = q.key.get(req.key.terminal, req.key.purpose, req.key.version);
-          if (k === undefined) return { ok: false as const, reason: 'UNKNOWN_KEY' as const };
-          const check = checkKeyTransition(k.state, req.to);
-          if (!check.ok) return { ok: false as const, reason: check.reason, from: k.state };
-          q.setKeyState.run(
-            req.to,
-            req.to === 'destroyed' ? 1 : 0,
-            req.at,
-            req.to === 'deactivated' ? (req.graceUntil ?? null) : null,
-            req.key.terminal,
-            req.key.purpose,
-            req.key.version,
-          );
-          appendAuditSync(ops, [transitionAudit(req, k.state)]);
-          return { ok: true as const, from: k.state, to: req.to };
-        })(),
-      ),
-    setTerminalStatus: (c) =>
-      live(() =>
-        db.transaction(() => {
-          const t = q.terminal.get(c.id);
-          if (t === undefined) return false;
-          q.setStatus.run(c.status, c.id);
-          appendAuditSync(ops, [statusAudit(t, c)]);
-          return true;
-        })(),
-      ),
-    getReplayState: (k) =>
+    close: async () => {
+      if (closed) return;
+      await committer.flush();
+      closed = true;
+      await reader.close();
+      db.close();
+    },
+  };
+}
+
+/** Replay windows, reads, counters and audit: point lookups on the main connection, the rest on `reader`. */
+function createDataPart(db: Database.Database, ops: WriteOps, reader: SqlReader, live: Live) {
+  const q = prepareReads(db);
+  return {
+    getReplayState: (k: ReplayKey) =>
       live(() => {
         const row = ops.getReplay.get(k.terminal, k.purpose, k.dir, k.version);
         return row === undefined ? undefined : { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
       }),
-    listReplayStates: (terminal) =>
+    listReplayStates: (terminal?: TerminalId) =>
       live(() =>
         q.replays.all(terminal ?? null, terminal ?? null).map((r): ReplayUpdate => ({
           terminal: r.terminal as TerminalId,
@@ -185,28 +156,16 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
           state: { highest: r.highest, bitmap: bitmapFromHex(r.bitmap) },
         })),
       ),
-    commitBatch: (batch) =>
-      live(() => {
-        validateBatch(batch);
-        return committer.submit(batch, batch.readings?.length ?? 1);
-      }),
-    queryReadings: (query) => live(() => queryReadingsSql(reader, query)),
-    countReadings: (terminal) => live(() => countReadingsSql(reader, terminal)),
-    aggregateReadings: (query) => live(() => aggregateReadingsSql(reader, query)),
+    queryReadings: (query: ReadingQuery) => live(() => queryReadingsSql(reader, query)),
+    countReadings: (terminal?: TerminalId) => live(() => countReadingsSql(reader, terminal)),
+    aggregateReadings: (query: AggregateQuery) => live(() => aggregateReadingsSql(reader, query)),
     getRejectCounts: () => live(() => toRejectCounts(q.rejects.all())),
-    getEvidence: (f = {}) => live(() => getEvidenceSql(reader, f)),
-    appendAudit: (entries) => live(() => db.transaction(() => appendAuditSync(ops, entries))()),
-    listAudit: (f = {}) => live(() => listAuditSql(reader, f)),
+    getEvidence: (f: Parameters<Store['getEvidence']>[0] = {}) => live(() => getEvidenceSql(reader, f)),
+    appendAudit: (entries: readonly AuditInput[]) =>
+      live(() => db.transaction(() => appendAuditSync(ops, entries))()),
+    listAudit: (f: Parameters<Store['listAudit']>[0] = {}) => live(() => listAuditSql(reader, f)),
     verifyAudit: () => live(() => verifyAll(reader)),
-    close: async () => {
-      if (closed) return;
-      await committer.flush();
-      closed = true;
-      await reader.close();
-      db.close();
-    },
   };
-  return store;
 }
 
 async function verifyAll(reader: SqlReader) {
@@ -219,16 +178,6 @@ async function verifyAll(reader: SqlReader) {
   }
 }
 
-interface KeyRow extends Omit<KeyRecord, 'wrapped'> {
-  wrapped: Buffer | null;
-}
-
-function toKey(row: KeyRow | undefined): KeyRecord | undefined {
-  return row === undefined
-    ? undefined
-    : { ...row, wrapped: row.wrapped === null ? null : new Uint8Array(row.wrapped) };
-}
-
 function toRejectCounts(rows: { reason: string; terminal: string; count: number }[]): RejectCounts {
   const byReason: Record<string, number> = {};
   for (const r of rows) byReason[r.reason] = (byReason[r.reason] ?? 0) + r.count;
@@ -238,27 +187,8 @@ function toRejectCounts(rows: { reason: string; terminal: string; count: number 
   return { byReason, byTerminal };
 }
 
-const TERMINAL_COLUMNS = `id, type, fusion_terminal AS fusionTerminal, tenant, created_at AS createdAt, status`;
-const KEY_COLUMNS = `terminal, purpose, version, state, wrapped, created_at AS createdAt, updated_at AS updatedAt,
-  grace_until AS graceUntil`;
-
 function prepareReads(db: Database.Database) {
   return {
-    terminal: db.prepare<[string], TerminalRecord>(`SELECT ${TERMINAL_COLUMNS} FROM terminals WHERE id = ?`),
-    terminals: db.prepare<[number | null, number | null], TerminalRecord>(
-      `SELECT ${TERMINAL_COLUMNS} FROM terminals WHERE (? IS NULL OR tenant = ?) ORDER BY id`,
-    ),
-    key: db.prepare<[string, number, number], KeyRow>(
-      `SELECT ${KEY_COLUMNS} FROM keys WHERE terminal = ? AND purpose = ? AND version = ?`,
-    ),
-    keys: db.prepare<[string], KeyRow>(
-      `SELECT ${KEY_COLUMNS} FROM keys WHERE terminal = ? ORDER BY purpose, version`,
-    ),
-    setKeyState: db.prepare(
-      `UPDATE keys SET state = ?, wrapped = CASE WHEN ? = 1 THEN NULL ELSE wrapped END, updated_at = ?,
-         grace_until = ? WHERE terminal = ? AND purpose = ? AND version = ?`,
-    ),
-    setStatus: db.prepare('UPDATE terminals SET status = ? WHERE id = ?'),
     replays: db.prepare<
       [string | null, string | null],
       { terminal: string; purpose: number; dir: number; version: number; highest: number; bitmap: string }
