@@ -24,6 +24,7 @@ interface ExperimentFlags {
   out?: string;
   extraSeeds?: string;
   workers?: string;
+  scenario: string;
   json?: boolean;
 }
 
@@ -41,6 +42,14 @@ function toAttack(a: string): AttackType {
     });
   }
   return found;
+}
+
+function toScenario(s: string): 'S1' | 'S2' {
+  const v = s.toUpperCase();
+  if (v === 'S1' || v === 'S2') return v;
+  throw new CliError('GT_ERR_CLI_USAGE', `--scenario must be S1 or S2, got "${s}"`, {
+    hint: 'S2 adds the malware footprint of trust spec §8',
+  });
 }
 
 /** Validates every flag of `trust experiment` into a config (throws a usage error naming the flag). */
@@ -62,6 +71,7 @@ export function parseExperimentFlags(f: ExperimentFlags): CliExperimentConfig {
     attacks: list(f.attacks).map(toAttack),
     noise: parseNumberArg('--noise', f.noise, { min: 0, max: 0.5 }),
     calibrationSeeds: 20,
+    scenario: toScenario(f.scenario),
     extraSeeds: parseNumberArg('--extra-seeds', f.extraSeeds ?? String(Math.min(seeds, 10)), {
       min: 1,
       max: 1000,
@@ -139,6 +149,7 @@ export const registerTrust: RegisterCommand = (program: Command, ctx) => {
     .option('--seed <n>', 'first evaluation seed (calibration uses seed+1000000...)', '1')
     .option('--attacks <list>', 'attack types assigned round-robin', ATTACK_TYPES.join(','))
     .option('--noise <p>', 'honest non-core attestation glitch probability p_nc', '0')
+    .option('--scenario <S1|S2>', 'S2: behavioural attackers also change software at onset (spec §8)', 'S1')
     .option(
       '--out <dir>',
       'draw the figures of spec §10 (SVG, PNG, CSV) into DIR (runs the extra figure experiments)',

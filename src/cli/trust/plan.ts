@@ -14,6 +14,8 @@ export interface CliExperimentConfig extends ExperimentConfig {
   attacks: AttackType[];
   /** Seeds for the extra figure runs (Fig. 5, S2, S4, S5). */
   extraSeeds: number;
+  /** @default 'S1' — 'S2' = malware footprint on behavioural attackers [trust-§8]. */
+  scenario: 'S1' | 'S2';
 }
 
 /** Attack-free, measurement-only DTMS runs on the calibration seeds [trust-§9]. */
@@ -49,7 +51,14 @@ function job(
   cfg: CliExperimentConfig,
   o: { scheme: SchemeName; ratio: number; seed: number; params: SchemeParams } & Partial<TrialJob>,
 ): TrialJob {
-  return { attacks: cfg.attacks, noise: cfg.noise, cycles: cfg.cycles, exclude: true, ...o };
+  return {
+    attacks: cfg.attacks,
+    noise: cfg.noise,
+    cycles: cfg.cycles,
+    exclude: true,
+    scenario: cfg.scenario,
+    ...o,
+  };
 }
 
 const seedsOf = (cfg: CliExperimentConfig): number[] =>
