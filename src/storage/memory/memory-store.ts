@@ -122,17 +122,40 @@ export function createMemoryStore(): Promise<Store & { tamperAudit(seq: number, 
         append([statusAudit(t, change)]);
         return true;
       }),
+    commitBatch: (batch: CommitBatch): Promise<CommitResult> =>
+      attempt(() => {
+        open();
+        return commit(s, batch, append);
+      }),
+    appendAudit: (entries: readonly AuditInput[]) =>
+      attempt(() => {
+        open();
+        return append(entries);
+      }),
+    ...memoryReads(s),
+    close() {
+      closed = true;
+      return Promise.resolve();
+    },
+    /** Test hook: rewrites one audit record in place, as an attacker with file access would. */
+    tamperAudit(seq: number, actor: string) {
+      const i = s.audit.findIndex((r) => r.seq === seq);
+      const r = s.audit[i];
+      if (r !== undefined) s.audit[i] = { ...r, actor };
+    },
+  };
+  return Promise.resolve(store);
+}
+
+/** The read-only methods over the maps (sorted and filtered like the SQL adapters). */
+function memoryReads(s: State) {
+  return {
     getReplayState: (k: ReplayUpdate | Omit<ReplayUpdate, 'state'>) =>
       Promise.resolve(s.replay.get(replayId(k))?.state),
     listReplayStates: (terminal?: TerminalId) =>
       Promise.resolve(
         [...s.replay.values()].filter((u) => terminal === undefined || u.terminal === terminal),
       ),
-    commitBatch: (batch: CommitBatch): Promise<CommitResult> =>
-      attempt(() => {
-        open();
-        return commit(s, batch, append);
-      }),
     queryReadings: (q: Parameters<Store['queryReadings']>[0]) =>
       Promise.resolve(
         [...s.readings.values()]
@@ -157,26 +180,10 @@ export function createMemoryStore(): Promise<Store & { tamperAudit(seq: number, 
           .filter((e) => f.toCycle === undefined || e.cycle <= f.toCycle)
           .sort((a, b) => a.cycle - b.cycle || a.terminal.localeCompare(b.terminal)),
       ),
-    appendAudit: (entries: readonly AuditInput[]) =>
-      attempt(() => {
-        open();
-        return append(entries);
-      }),
     listAudit: (f: { afterSeq?: number; limit?: number } = {}) =>
       Promise.resolve(s.audit.filter((r) => r.seq > (f.afterSeq ?? 0)).slice(0, f.limit ?? 1000)),
     verifyAudit: () => Promise.resolve(verifyAuditChain(s.audit)),
-    close() {
-      closed = true;
-      return Promise.resolve();
-    },
-    /** Test hook: rewrites one audit record in place, as an attacker with file access would. */
-    tamperAudit(seq: number, actor: string) {
-      const i = s.audit.findIndex((r) => r.seq === seq);
-      const r = s.audit[i];
-      if (r !== undefined) s.audit[i] = { ...r, actor };
-    },
   };
-  return Promise.resolve(store);
 }
 
 /** Runs a synchronous step and turns a throw into a rejected promise (as an async adapter would). */
