@@ -1,33 +1,14 @@
 // `gridtrust simulate --target URL`: the fleet as real clients (terminal agents) over MQTT or CoAP, in real or accelerated time.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRandom, type Clock, type TerminalId, type UnixMillis } from '../../core/index.ts';
-import { createKeyCache } from '../../protocol/index.ts';
-import {
-  createFleet,
-  createFrameSealer,
-  createMemoryCounterPersistence,
-  createTerminalAgent,
-  openFrameCounter,
-  summariseFleet,
-  type LinkResult,
-  type TerminalAgent,
-  type Upload,
-} from '../../sim/index.ts';
+import type { Clock, TerminalId, UnixMillis } from '../../core/index.ts';
+import { createFleet, summariseFleet } from '../../sim/index.ts';
 import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../../transport/index.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { fleetOptionsFrom, loadShapesFrom, type SimulateFlags } from './simulate-options.ts';
-
-type Send = (title: string, frame: Uint8Array) => Promise<LinkResult>;
-
-interface Target {
-  readonly send: Send;
-  readonly close: () => Promise<void>;
-  /** CoAP answers say why a frame was rejected; MQTT (3.1.1) acknowledges every publish. */
-  readonly observesRejections: boolean;
-}
+import { createSenders, type Counts, type Target } from './simulate-senders.ts';
 
 /** Parses `mqtt://HOST:PORT` or `coap://HOST:PORT`. */
 export function parseTargetUrl(text: string): { scheme: 'mqtt' | 'coap'; host: string; port: number } {
@@ -140,15 +121,6 @@ function createPool(limit: number) {
   };
 }
 
-interface Counts {
-  sent: number;
-  acked: number;
-  failed: number;
-  rejected: Record<string, number>;
-  truthMatches: number;
-  truthMismatches: number;
-}
-
 /** Runs the fleet against the target until --duration wall seconds or --hours simulated hours pass. */
 export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<string, unknown>> {
   const opts = fleetOptionsFrom(f);
@@ -235,97 +207,4 @@ function provisionKeys(f: SimulateFlags, n: number): Map<string, Buffer> {
   const csv = ['system_title,root_key', ...[...keys].map(([t, k]) => `${t},${k.toString('hex')}`)].join('\n');
   writeFileSync(f.writeRootKeys, `${csv}\n`, { mode: 0o600 });
   return keys;
-}
-
-interface SenderDeps {
-  readonly keys: Map<string, Buffer>;
-  readonly target: Target;
-  readonly counts: Counts;
-  readonly seed: number;
-}
-
-/** Honest frames go through one terminal agent per terminal; attack frames are forged beside it. */
-function createSenders(d: SenderDeps) {
-  const agents = new Map<number, Promise<TerminalAgent>>();
-  const lastFrame = new Map<number, Uint8Array>();
-  const lastFc = new Map<number, number>();
-  const rnd = createRandom(d.seed ^ 0x7a7);
-  const sealer = createFrameSealer({
-    rootKey: (id) => d.keys.get(id),
-    random: rnd.fork(),
-    keyCache: createKeyCache(),
-  });
-  const agentOf = (u: Upload): Promise<TerminalAgent> => {
-    let a = agents.get(u.index);
-    if (a === undefined) {
-      a = openFrameCounter(createMemoryCounterPersistence(), 1).then((counter) =>
-        createTerminalAgent({
-          systemTitle: Buffer.from(u.terminal, 'hex'),
-          rootKey: d.keys.get(u.terminal) ?? Buffer.alloc(32),
-          tenant: 1,
-          counter,
-          random: rnd.fork(),
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          link: {
-            send: (frame) => {
-              lastFrame.set(u.index, frame);
-              return d.target.send(u.terminal, frame);
-            },
-          },
-        }),
-      );
-      agents.set(u.index, a);
-    }
-    return a;
-  };
-  const record = (u: Upload, r: LinkResult): void => {
-    const c = d.counts;
-    c.sent++;
-    if (r.kind === 'acked') c.acked++;
-    else if (r.kind === 'failed') c.failed++;
-    else c.rejected[r.reason] = (c.rejected[r.reason] ?? 0) + 1;
-    if (!d.target.observesRejections || r.kind === 'failed') return;
-    const ok =
-      u.expected === 'ACCEPT'
-        ? r.kind === 'acked'
-        : r.kind === 'rejected' && u.expected.includes(r.reason as never);
-    if (ok) c.truthMatches++;
-    else c.truthMismatches++;
-  };
-  const chains = new Map<number, Promise<void>>();
-  return {
-    /** Frames of one terminal go out in order (a replay must follow its original). */
-    send(u: Upload): Promise<void> {
-      const p = (chains.get(u.index) ?? Promise.resolve()).then(() => sendOne(u));
-      chains.set(u.index, p);
-      return p;
-    },
-  };
-  async function sendOne(u: Upload): Promise<void> {
-    if (u.attack === undefined) {
-      const out = await (await agentOf(u)).send(u.record, { ackReq: u.ctype === 'event' });
-      lastFc.set(u.index, out.fc);
-      record(
-        u,
-        out.ok
-          ? { kind: 'acked' }
-          : {
-              kind: out.reason === 'TIMEOUT' || out.reason === 'DISCONNECTED' ? 'failed' : 'rejected',
-              reason: out.reason,
-            },
-      );
-      return;
-    }
-    const prevFc = lastFc.get(u.index) ?? 0;
-    const prev = lastFrame.get(u.index);
-    const needsHistory = u.attack === 'REPLAYED_FRAME' || u.attack === 'COUNTER_ROLLBACK';
-    if (needsHistory && (prev === undefined || prevFc === 0)) return; // nothing sent yet to replay
-    const frame =
-      u.attack === 'REPLAYED_FRAME' && prev !== undefined
-        ? prev
-        : sealer.seal({ ...u, fc: u.attack === 'COUNTER_ROLLBACK' ? Math.max(1, prevFc - 100) : prevFc + 1 });
-    if (frame === undefined) return;
-    // a forged frame goes to its own (forged) title's topic, as a rogue device would publish it
-    record(u, await d.target.send(Buffer.from(frame.subarray(2, 10)).toString('hex'), frame));
-  }
 }
