@@ -43,12 +43,14 @@ const EMPTY = {
 
 /** Creates an empty accumulator. */
 export function createEvidenceAccumulator(): EvidenceAccumulator {
-  let ev = new Map<string, Mutable>();
+  // cycle → terminal → counters: no string keys on the per-frame path.
+  let ev = new Map<number, Map<string, Mutable>>();
   let rej = new Map<string, RejectIncrement & { count: number }>();
   const slot = (terminal: TerminalId, cycle: number): Mutable => {
-    const id = `${terminal}|${cycle}`;
-    let m = ev.get(id);
-    if (m === undefined) ev.set(id, (m = { terminal, cycle, ...EMPTY }));
+    let byTerminal = ev.get(cycle);
+    if (byTerminal === undefined) ev.set(cycle, (byTerminal = new Map()));
+    let m = byTerminal.get(terminal);
+    if (m === undefined) byTerminal.set(terminal, (m = { terminal, cycle, ...EMPTY }));
     return m;
   };
   const addReject = (reason: string, terminal: TerminalId | null, n: number): void => {
@@ -66,7 +68,8 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
     },
     reject: (reason, terminal) => addReject(reason, terminal, 1),
     drain() {
-      const out = { evidenceDeltas: [...ev.values()], rejectCounts: [...rej.values()] };
+      const evidenceDeltas = [...ev.values()].flatMap((m) => [...m.values()]);
+      const out = { evidenceDeltas, rejectCounts: [...rej.values()] };
       ev = new Map();
       rej = new Map();
       return out;

@@ -85,6 +85,11 @@ function rejectWith(s: State, reason: IngestRejectReason, terminal: TerminalId |
   return { ok: false, reason };
 }
 
+/** Identifies one in-flight frame: its window and counter. */
+function pendingKey(h: Sgt1Header): string {
+  return `${h.terminalId}|${h.purpose}|${h.keyVersion}|${h.fc}`;
+}
+
 function toUpdate(h: Sgt1Header, st: ReplayState): ReplayWindowUpdate {
   const terminal = h.terminalId;
   return {
@@ -132,7 +137,7 @@ async function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<In
   if (!replay.ok) {
     s.ev.count(tid, cycle, 'duplicates');
     // A resend of a frame still being committed is answered only once the first copy is durable.
-    await s.pending.get(`${replayId(header)}#${header.fc}`);
+    await s.pending.get(pendingKey(header));
     return rejectWith(s, 'REPLAY', tid);
   }
   const opened = openFrame(frame, header, resolved.key);
@@ -177,7 +182,7 @@ function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number)
 }
 
 async function commitItem(s: State, header: Sgt1Header, item: WriteItem): Promise<void> {
-  const key = `${replayId(header)}#${header.fc}`;
+  const key = pendingKey(header);
   const p = s.writer.submit(item);
   s.pending.set(key, p);
   try {

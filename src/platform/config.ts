@@ -41,7 +41,7 @@ export const PLATFORM_DEFAULTS = Object.freeze({
   httpPort: 8080,
   tenant: 1,
   maxFrameBytes: 1024,
-  batchMaxFrames: 512,
+  batchMaxFrames: 2048,
   batchMaxDelayMs: 2,
   cycleMs: 60_000,
 });
