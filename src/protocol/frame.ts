@@ -81,13 +81,20 @@ export function replayId(header: Sgt1Header): string {
 }
 
 /** Result of {@link checkReplay}: the current window, to be passed to {@link commitReplay}. */
-export type ReplayCheck = { readonly ok: true; readonly state: ReplayState } | Rejection;
+export type ReplayCheck =
+  | {
+      readonly ok: true;
+      readonly state: ReplayState;
+      /** {@link replayId} of the header. */ readonly id: string;
+    }
+  | Rejection;
 
 /** Step 3 [SGT1-1.2 rule 3]: the counter against the window; changes nothing. */
 export function checkReplay(header: Sgt1Header, store: ReplayStore): ReplayCheck {
-  const state = store.get(replayId(header)) ?? EMPTY_REPLAY_STATE;
+  const id = replayId(header);
+  const state = store.get(id) ?? EMPTY_REPLAY_STATE;
   const c = checkCounter(state, header.fc, SGT1_WINDOW);
-  return c.ok ? { ok: true, state } : reject('REPLAY', c.detail);
+  return c.ok ? { ok: true, state, id } : reject('REPLAY', c.detail);
 }
 
 /** Result of {@link openFrame}. */
@@ -106,10 +113,18 @@ export function openFrame(
     : { ok: true, plaintext: pt };
 }
 
-/** Step 4b [SGT1-1.2 rule 4]: record the counter; call only after a successful open. Returns the new state. */
-export function commitReplay(header: Sgt1Header, state: ReplayState, store: ReplayStore): ReplayState {
+/**
+ * Step 4b [SGT1-1.2 rule 4]: record the counter; call only after a successful open, with the state
+ * (and id) {@link checkReplay} returned. Returns the new state.
+ */
+export function commitReplay(
+  header: Sgt1Header,
+  state: ReplayState,
+  store: ReplayStore,
+  id: string = replayId(header),
+): ReplayState {
   const next = commitCounter(state, header.fc, SGT1_WINDOW);
-  store.set(replayId(header), next);
+  store.set(id, next);
   return next;
 }
 
@@ -147,7 +162,7 @@ export function verifyFrame(bytes: Uint8Array, ctx: VerifyContext): VerifyResult
   if (!replay.ok) return replay;
   const opened = openFrame(frame, header, resolved.key);
   if (!opened.ok) return opened;
-  const replayState = commitReplay(header, replay.state, ctx.replay);
+  const replayState = commitReplay(header, replay.state, ctx.replay, replay.id);
   const decoded = decodeFramePayload(header, opened.plaintext);
   if (!decoded.ok) return decoded;
   return decoded.telemetry === undefined

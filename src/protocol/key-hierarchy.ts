@@ -110,7 +110,7 @@ export interface CachedKey {
   readonly keyObject: KeyObject;
 }
 
-/** Bounded LRU of derived keys, keyed by (terminal, tenant, purpose, direction, version, suite). */
+/** Bounded cache of derived keys, keyed by (terminal, purpose, direction, version, suite). */
 export interface KeyCache {
   /** Returns the cached key for `input` or derives, caches and returns it. */
   get(terminalId: string, input: UsageKeyInput): CachedKey;
@@ -126,8 +126,21 @@ export interface KeyCacheOptions {
   readonly maxEntries?: number;
 }
 
+interface Entry extends CachedKey {
+  /** A private copy of the root key the entry was derived from. */
+  readonly rootKey: Buffer;
+  readonly tenant: number;
+}
+
+/** Packs (purpose, dir, version, suite) into one integer: the per-terminal cache key. */
+function slot(input: UsageKeyInput): number {
+  return ((input.purpose * 4 + input.dir) * 4096 + input.version) * 256 + input.suite;
+}
+
 /**
- * Creates a derived-key cache.
+ * Creates a derived-key cache: per terminal, a map from (purpose, dir, version, suite) to the key.
+ * A hit is re-validated against the root key and tenant, so a changed `K_root` never serves a stale key.
+ * Eviction drops the least recently inserted terminal once `maxEntries` keys are held.
  * @example
  * const cache = createKeyCache({ maxEntries: 50_000 });
  * const { keyObject } = cache.get(terminalId, { rootKey, systemTitle, tenant, version, purpose, dir, suite });
@@ -135,30 +148,50 @@ export interface KeyCacheOptions {
 export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
   const max = options.maxEntries ?? 10_000;
   if (!Number.isInteger(max) || max < 1) throw bad('maxEntries must be a positive integer', 'e.g. 10000');
-  const map = new Map<string, CachedKey>();
+  const byTerminal = new Map<string, Map<number, Entry>>();
+  let size = 0;
+  const evictOldest = (): void => {
+    const first = byTerminal.entries().next().value;
+    if (first === undefined) return;
+    byTerminal.delete(first[0]);
+    size -= first[1].size;
+  };
   return {
     get(terminalId, input) {
-      const id = `${terminalId}|${input.tenant}|${input.purpose}|${input.dir}|${input.version}|${input.suite}`;
-      const hit = map.get(id);
-      if (hit !== undefined) {
-        map.delete(id);
-        map.set(id, hit);
-        return hit;
-      }
+      const s = slot(input);
+      let slots = byTerminal.get(terminalId);
+      const hit = slots?.get(s);
+      // Compare bytes, not object identity: a caller may reuse one buffer for many terminals.
+      if (hit !== undefined && hit.tenant === input.tenant && hit.rootKey.equals(input.rootKey)) return hit;
       const key = deriveFrameKey(input);
-      const entry = { key, keyObject: createSecretKey(key) };
-      if (map.size >= max) map.delete(map.keys().next().value as string);
-      map.set(id, entry);
+      const entry: Entry = {
+        key,
+        keyObject: createSecretKey(key),
+        rootKey: Buffer.from(input.rootKey),
+        tenant: input.tenant,
+      };
+      while (size >= max && byTerminal.size > 0) {
+        evictOldest();
+        slots = byTerminal.get(terminalId);
+      }
+      if (slots === undefined) {
+        slots = new Map();
+        byTerminal.set(terminalId, slots);
+      }
+      if (!slots.has(s)) size++;
+      slots.set(s, entry);
       return entry;
     },
     evictTerminal(terminalId) {
-      for (const id of map.keys()) if (id.startsWith(`${terminalId}|`)) map.delete(id);
+      size -= byTerminal.get(terminalId)?.size ?? 0;
+      byTerminal.delete(terminalId);
     },
     clear() {
-      map.clear();
+      byTerminal.clear();
+      size = 0;
     },
     get size() {
-      return map.size;
+      return size;
     },
   };
 }

@@ -15,6 +15,8 @@ export interface KeyStatus {
 /** Result of {@link checkKeyUsable}. */
 export type KeyUsable = { readonly ok: true } | { readonly ok: false; readonly detail: string };
 
+const USABLE: KeyUsable = Object.freeze({ ok: true });
+
 /**
  * Receiver rule 2 [SGT1-1.2]: the key must be `active`, or `deactivated` with `now ≤ graceUntil`.
  * Suspended, compromised, pre-activation and destroyed keys never open frames.
@@ -22,10 +24,10 @@ export type KeyUsable = { readonly ok: true } | { readonly ok: false; readonly d
 export function checkKeyUsable(status: KeyStatus, now: UnixMillis): KeyUsable {
   switch (status.state) {
     case 'active':
-      return { ok: true };
+      return USABLE;
     case 'deactivated':
       return status.graceUntil !== undefined && now <= status.graceUntil
-        ? { ok: true }
+        ? USABLE
         : { ok: false, detail: 'key deactivated and its grace window has ended' };
     case 'pre-activation':
     case 'suspended':

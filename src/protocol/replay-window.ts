@@ -29,13 +29,20 @@ const MAX_COUNTER = 0xffffffff;
 /** The state of a key that has accepted nothing yet. */
 export const EMPTY_REPLAY_STATE: ReplayState = Object.freeze({ highest: -1, bitmap: 0n });
 
+/** Width of the bitmap for a window size (at least 1 bit, so window 0 still records `highest`). */
+function bits(window: number): number {
+  return Math.min(Math.max(window, 1), 64);
+}
+
 function mask(window: number): bigint {
-  return (1n << BigInt(Math.max(window, 1))) - 1n;
+  return BigInt.asUintN(bits(window), -1n);
 }
 
 /** Result of {@link checkCounter}: may this counter be opened? */
 export type CounterCheck =
   { readonly ok: true } | { readonly ok: false; readonly reason: 'REPLAY'; readonly detail: string };
+
+const COUNTER_OK: CounterCheck = Object.freeze({ ok: true });
 
 /**
  * Checks a counter against the window without changing anything [SGT1-1.2 rule 3]. Accept when
@@ -47,13 +54,13 @@ export function checkCounter(state: ReplayState, counter: number, window: number
   if (!Number.isInteger(counter) || counter < 0 || counter > MAX_COUNTER) {
     return { ok: false, reason: 'REPLAY', detail: `counter ${counter} out of range` };
   }
-  if (counter > state.highest) return { ok: true };
+  if (counter > state.highest) return COUNTER_OK;
   const age = state.highest - counter;
   if (age >= window)
     return { ok: false, reason: 'REPLAY', detail: `counter ${counter} older than the window` };
   if (((state.bitmap >> BigInt(age)) & 1n) !== 0n)
     return { ok: false, reason: 'REPLAY', detail: `counter ${counter} seen` };
-  return { ok: true };
+  return COUNTER_OK;
 }
 
 /**
@@ -63,7 +70,7 @@ export function checkCounter(state: ReplayState, counter: number, window: number
 export function commitCounter(state: ReplayState, counter: number, window: number): ReplayState {
   if (counter > state.highest) {
     const shift = state.highest < 0 ? 64 : counter - state.highest;
-    const bitmap = shift >= 64 ? 1n : ((state.bitmap << BigInt(shift)) | 1n) & mask(window);
+    const bitmap = shift >= 64 ? 1n : BigInt.asUintN(bits(window), (state.bitmap << BigInt(shift)) | 1n);
     return { highest: counter, bitmap };
   }
   return { highest: state.highest, bitmap: state.bitmap | (1n << BigInt(state.highest - counter)) };

@@ -50,9 +50,6 @@ export const TELEMETRY_KEYS: Readonly<Record<ScalarName, number>> = {
 };
 const KEY_PROFILE = 20;
 const KEY_OBIS = 30;
-const SCALAR_BY_KEY = new Map<number, ScalarName>(
-  Object.entries(TELEMETRY_KEYS).map(([name, key]) => [key, name as ScalarName]),
-);
 const OBIS_RE = /^\d{1,3}-\d{1,3}:\d{1,3}\.\d{1,3}\.\d{1,3}(\*\d{1,3})?$/;
 const MAX_PROFILE_ROWS = 1024;
 
@@ -73,12 +70,8 @@ export function telemetryProblem(rec: Telemetry): string | undefined {
   }
   if (rec.t < 0) return 'key 1 (t) must be ≥ 0';
   if (rec.profile !== undefined) {
-    if (!Array.isArray(rec.profile) || rec.profile.length > MAX_PROFILE_ROWS)
-      return 'key 20 must be ≤ 1024 rows';
-    for (const row of rec.profile) {
-      if (!Array.isArray(row) || row.length !== 7 || !row.every(isSafeInt))
-        return 'key 20 rows are 7 integers';
-    }
+    const problem = profileProblem(rec.profile);
+    if (problem !== undefined) return problem;
   }
   if (rec.obis !== undefined) {
     for (const [code, v] of Object.entries(rec.obis)) {
@@ -121,24 +114,52 @@ function badPayload(detail: string): TelemetryResult {
   return { ok: false, reason: 'BAD_PAYLOAD', detail };
 }
 
+const SCALAR_NAMES: readonly (ScalarName | undefined)[] = [
+  undefined,
+  ...Object.keys(TELEMETRY_KEYS),
+] as never;
+
+function profileProblem(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.length > MAX_PROFILE_ROWS) return 'key 20 must be an array of ≤ 1024 rows';
+  for (const row of v as unknown[]) {
+    if (!Array.isArray(row) || row.length !== 7 || !row.every(isSafeInt)) return 'key 20 rows are 7 integers';
+  }
+  return undefined;
+}
+
+function obisFromMap(v: unknown): Record<string, number> | string {
+  if (!(v instanceof Map)) return 'key 30 must be a map';
+  const obis: Record<string, number> = {};
+  for (const [code, val] of v as Map<unknown, unknown>) {
+    if (typeof code !== 'string' || !OBIS_RE.test(code)) return 'key 30 keys must be OBIS codes';
+    if (typeof val !== 'number' || !Number.isFinite(val)) return `key 30: value of ${code} must be a number`;
+    obis[code] = val;
+  }
+  return obis;
+}
+
+/** One pass over the decoded map: known keys only, right value types, `t` present (hot path of ingest). */
 function fromMap(map: Map<unknown, unknown>): TelemetryResult {
   const rec: Record<string, unknown> = {};
   for (const [k, v] of map) {
-    const scalar = typeof k === 'number' ? SCALAR_BY_KEY.get(k) : undefined;
-    if (scalar !== undefined) rec[scalar] = v;
-    else if (k === KEY_PROFILE) rec.profile = v;
-    else if (k === KEY_OBIS) {
-      if (!(v instanceof Map)) return badPayload('key 30 must be a map');
-      const obis: Record<string, unknown> = {};
-      for (const [code, val] of v as Map<unknown, unknown>) {
-        if (typeof code !== 'string') return badPayload('key 30 keys must be text');
-        obis[code] = val;
-      }
+    if (typeof k !== 'number') return badPayload('keys must be integers');
+    const scalar = k >= 1 && k <= 9 ? SCALAR_NAMES[k] : undefined;
+    if (scalar !== undefined) {
+      if (!isSafeInt(v)) return badPayload(`key ${k} (${scalar}) must be an integer`);
+      rec[scalar] = v;
+    } else if (k === KEY_PROFILE) {
+      const problem = profileProblem(v);
+      if (problem !== undefined) return badPayload(problem);
+      rec.profile = v;
+    } else if (k === KEY_OBIS) {
+      const obis = obisFromMap(v);
+      if (typeof obis === 'string') return badPayload(obis);
       rec.obis = obis;
-    } else return badPayload(`unknown key ${typeof k === 'number' ? k : typeof k}`);
+    } else return badPayload(`unknown key ${k}`);
   }
-  const problem = telemetryProblem(rec as unknown as Telemetry);
-  return problem === undefined ? { ok: true, telemetry: rec as unknown as Telemetry } : badPayload(problem);
+  const t = rec.t;
+  if (t === undefined || (t as number) < 0) return badPayload('key 1 (t) is required and must be ≥ 0');
+  return { ok: true, telemetry: rec as unknown as Telemetry };
 }
 
 /**
