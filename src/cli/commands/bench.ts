@@ -12,9 +12,18 @@ interface BenchEntry {
 
 /** The registry of benchmarks; each entry's README is bench/<name>/README.md. */
 const BENCHES: Record<string, BenchEntry> = {
+  ingest: {
+    describe: 'MQTT QoS 1 end to end (verify, store, ack) vs raw broker; pipeline vs raw AES-GCM opens',
+    load: () => import('../../../bench/ingest/run.ts'),
+  },
   kmeans: {
     describe: 'k-means on 1,000,000 × 24 real-shaped curves vs scikit-learn (same centres and iterations)',
     load: () => import('../../../bench/kmeans/run.ts'),
+  },
+  sim: {
+    describe:
+      'fleet simulator: terminal-intervals per second in virtual time vs an RNG-only typed-array loop',
+    load: () => import('../../../bench/sim/run.ts'),
   },
   trust: {
     describe:
@@ -24,6 +33,11 @@ const BENCHES: Record<string, BenchEntry> = {
   protocol: {
     describe: 'full SGT1 verifyFrame (parse, key cache, replay, open, CBOR) vs raw AES-128-GCM opens',
     load: () => import('../../../bench/protocol/run.ts'),
+  },
+  storage: {
+    describe:
+      'SQLite store: group-committed frames/s (reading + replay window + evidence) vs raw better-sqlite3 inserts',
+    load: () => import('../../../bench/storage/run.ts'),
   },
 };
 
