@@ -48,7 +48,7 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
   let rej = new Map<string, RejectIncrement & { count: number }>();
   const slot = (terminal: TerminalId, cycle: number): Mutable => {
     let byTerminal = ev.get(cycle);
-    if (byTerminal === undefined) ev.set(cycle, (byTerminal = new Map()));
+    if (byTerminal === undefined) ev.set(cycle, (byTerminal = new Map<string, Mutable>()));
     let m = byTerminal.get(terminal);
     if (m === undefined) byTerminal.set(terminal, (m = { terminal, cycle, ...EMPTY }));
     return m;
