@@ -102,9 +102,26 @@ function scoreAction(ctx: CommandContext, f: ScoreFlags): void {
   ctx.io.out(
     `${summary.records} records, ${summary.terminals} terminals, ${summary.cycles} cycles, ${rejected.length} rejected lines\n`,
   );
-  for (const x of flagged)
-    ctx.io.out(`cycle ${x.cycle}  ${x.terminal.padEnd(14)} ${x.reason.padEnd(12)} ${x.detail}\n`);
+  printLatest(ctx, decisions);
+  for (const x of flagged) {
+    ctx.io.out(`flagged cycle ${x.cycle}  ${x.terminal.padEnd(14)} ${x.reason.padEnd(12)} ${x.detail}\n`);
+  }
   if (summary.detection !== undefined) ctx.io.out(`${JSON.stringify(summary.detection)}\n`);
+}
+
+/** One line per terminal: its latest decision (components, trust, status). */
+function printLatest(ctx: CommandContext, decisions: readonly TrustDecision[]): void {
+  const latest = new Map<string, TrustDecision>();
+  for (const d of decisions) if (latest.get(d.terminal)?.quarantined !== true) latest.set(d.terminal, d);
+  const f = (x: number | null): string => (x === null || Number.isNaN(x) ? '   -  ' : x.toFixed(4));
+  ctx.io.out('terminal        fusion      cycle  Stm     Dtm     Etm     trust   status\n');
+  for (const d of latest.values()) {
+    const c = d.components;
+    const status = d.quarantined ? 'QUARANTINED' : 'ok';
+    ctx.io.out(
+      `${d.terminal.padEnd(15)} ${d.fusionTerminal.padEnd(11)} ${String(d.cycle).padStart(5)}  ${f(c.stm)}  ${f(c.dtm)}  ${f(c.etm)}  ${f(d.trust)}  ${status}\n`,
+    );
+  }
 }
 
 function compareTruth(path: string, flagged: { terminal: string }[], records: EvidenceRecord[]) {
