@@ -24,3 +24,15 @@ export type {
   ClusterFlexibility,
 } from './flexibility.ts';
 export { evaluateFlexibility, flexibilityByCluster } from './flexibility.ts';
+export type { KCandidate, KSelection } from './kselect.ts';
+export { daviesBouldin, silhouette, elbow, chooseK } from './kselect.ts';
+export type { CrossTab, PatternSummary } from './patterns.ts';
+export { summarisePatterns } from './patterns.ts';
+export type { SeasonalSeries, Pair } from './forecast-features.ts';
+export { FEATURES } from './forecast-features.ts';
+export type { Regressor } from './regressor.ts';
+export { createRidgeRegressor } from './regressor.ts';
+export type { MlpOptions } from './tf-mlp.ts';
+export { createMlpRegressor, ensureTfBackend } from './tf-mlp.ts';
+export type { ForecastMetrics, FitOptions, RollingResult } from './forecast.ts';
+export { forecastMetrics, seasonalNaive, forecastFromOrigin, rollingOrigin } from './forecast.ts';
