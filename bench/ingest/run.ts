@@ -91,7 +91,10 @@ function rawAeadOpensPerSec(jobs: readonly Job[], rootKeys: ReadonlyMap<string, 
 
 async function startPlatform(terminals: readonly Terminal[]) {
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-ingest-'));
-  const store = await openSqliteStore({ path: join(dir, 'gridtrust.db') });
+  const store = await openSqliteStore({
+    path: join(dir, 'gridtrust.db'),
+    ...(process.env.GT_BENCH_SYNC === 'normal' ? { synchronous: 'normal' as const } : {}),
+  });
   const clock = createSystemClock();
   const registry = createPlatformRegistry({ store, masterKey: randomBytes(32), clock, actor: 'bench' });
   await provisionTerminals(
@@ -149,6 +152,7 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
   }
   await Promise.all(clients.map((c) => c.endAsync()));
   const stored = await e2eEnv.store.countReadings();
+  const e2eStats = e2eEnv.platform.pipeline.stats();
   await e2eEnv.platform.close();
   rmSync(e2eEnv.dir, { recursive: true, force: true });
 
@@ -191,6 +195,8 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     rawBrokerAckLatencyP50Ms: Number(median(raw.map((x) => x.p50Ms)).toFixed(2)),
     failedPublishes: e2e.reduce((a, x) => a + x.failed, 0),
     storedReadings: stored,
+    endToEndCommits: e2eStats.commits,
+    framesPerCommit: Math.round(e2eStats.committedFrames / Math.max(1, e2eStats.commits)),
     targets: { endToEndVsRawBroker: 0.7, pipelineVsRawAead: 0.5 },
   };
 }
