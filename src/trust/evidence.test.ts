@@ -1,6 +1,7 @@
 // Evidence lines: every malformed line is a value with a reason; the engine scores and quarantines.
 import { describe, expect, it } from 'vitest';
 import { createWorld, toEvidenceRecords } from '../sim/index.ts';
+import { evidenceFromCounters } from './counters.ts';
 import { createTrustEngine } from './engine.ts';
 import { parseEvidenceLine, type EvidenceRecord } from './evidence.ts';
 import { NO_OVERHEAD } from './types.ts';
@@ -74,5 +75,30 @@ describe('createTrustEngine', () => {
     const d = engine.scoreCycle([mk('a', 'x'), mk('b', 'y')]);
     expect(d.map((x) => x.fusionTerminal)).toEqual(['a', 'b']);
     expect(d.every((x) => x.trust > 0 && x.trust <= 1)).toBe(true);
+  });
+});
+
+describe('evidenceFromCounters', () => {
+  it('maps ingest counters to a valid record and flags tampering at the platform tier', () => {
+    const engine = createTrustEngine({ scheme: 'robust' });
+    const c = (terminal: string, cycle: number, integrityFailures: number) => ({
+      terminal,
+      cycle,
+      requests: 96,
+      replies: 96 - integrityFailures,
+      duplicates: 0,
+      late: 0,
+      integrityFailures,
+      delaySumMs: 96 * 900,
+      delayCount: 96,
+    });
+    for (let t = 0; t < 4; t++) {
+      const recs = ['ft-a', 'ft-b', 'ft-c'].map((id) =>
+        evidenceFromCounters(c(id, t, id === 'ft-c' && t >= 2 ? 5 : 0), { fusionTerminal: 'platform' }),
+      );
+      for (const r of recs) expect(parseEvidenceLine(JSON.stringify(r)).ok).toBe(true);
+      engine.scoreCycle(recs);
+    }
+    expect(engine.quarantined().map((q) => q.terminal)).toEqual(['ft-c']);
   });
 });

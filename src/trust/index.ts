@@ -32,3 +32,4 @@ export {
   type TrustEngine,
   type TrustEngineOptions,
 } from './engine.ts';
+export { evidenceFromCounters, type EvidenceCounters } from './counters.ts';

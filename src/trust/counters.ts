@@ -1,0 +1,41 @@
+// Maps the ingest pipeline's per-terminal evidence counters to evidence records (platform-tier online use).
+import type { EvidenceRecord } from './evidence.ts';
+
+/** The shape of ingest's EvidenceIncrement (structural, so trust does not depend on ingest). */
+export interface EvidenceCounters {
+  readonly terminal: string;
+  readonly cycle: number;
+  readonly requests: number;
+  readonly replies: number;
+  readonly duplicates: number;
+  readonly late: number;
+  readonly integrityFailures: number;
+  readonly delaySumMs: number;
+  readonly delayCount: number;
+}
+
+/**
+ * One cycle's counters of a terminal as an evidence record. Mains-powered terminals (fusion terminals,
+ * iTTUs) have no battery: pass no energy and the record carries a constant 1 J / 1 J (Etm = 1).
+ * @example engine.scoreCycle(increments.map((c) => evidenceFromCounters(c, { fusionTerminal: 'platform' })))
+ */
+export function evidenceFromCounters(
+  c: EvidenceCounters,
+  o: { fusionTerminal: string; remainingEnergyJ?: number; initialEnergyJ?: number },
+): EvidenceRecord {
+  const valid = Math.max(0, c.replies);
+  const caught = Math.max(0, c.integrityFailures);
+  return {
+    terminal: c.terminal,
+    fusionTerminal: o.fusionTerminal,
+    cycle: c.cycle,
+    requests: Math.max(c.requests, valid + caught),
+    validReplies: valid,
+    duplicates: Math.max(0, c.duplicates),
+    lateReplies: Math.min(Math.max(0, c.late), valid),
+    tamperedCaught: caught,
+    meanDelayMs: c.delayCount > 0 ? c.delaySumMs / c.delayCount : null,
+    remainingEnergyJ: o.remainingEnergyJ ?? o.initialEnergyJ ?? 1,
+    initialEnergyJ: o.initialEnergyJ ?? 1,
+  };
+}
