@@ -49,6 +49,8 @@ export interface IngestPipelineOptions {
   lateAfterMs?: number;
   schedule?: (fn: () => void) => void;
   maxBatch?: number;
+  /** Called when a well-formed frame names a terminal the lookup does not know (e.g. to reload it). */
+  onUnknownTerminal?: (terminal: TerminalId) => void;
   /** Called after each accepted reading is durable (e.g. to publish it on the bus). */
   onAccepted?: (reading: IngestReading) => void;
 }
@@ -117,7 +119,10 @@ function admit(s: State, bytes: Uint8Array, meta: IngestMeta, cycle: number) {
   const tid = header.terminalId;
   if (meta.topicTitle !== undefined && meta.topicTitle !== tid) return rejectWith(s, 'TITLE_MISMATCH', null);
   const known = s.o.verify.lookupTerminal(tid) !== undefined;
-  if (!known) return rejectWith(s, 'UNKNOWN_TERMINAL', null);
+  if (!known) {
+    s.o.onUnknownTerminal?.(tid);
+    return rejectWith(s, 'UNKNOWN_TERMINAL', null);
+  }
   s.ev.count(tid, cycle, 'requests');
   if (header.dir !== DIR.UP) return rejectWith(s, 'BAD_DIRECTION', tid);
   if (header.suite === SUITE.DLMS_TUNNEL) return rejectWith(s, 'UNKNOWN_SUITE', tid);

@@ -61,6 +61,26 @@ async function loadWindows(
   return { up, down };
 }
 
+/**
+ * Loads terminals added while the platform runs: an unknown title triggers one store lookup, at most
+ * once a minute per title and 16 at a time, so a flood of rogue titles cannot hammer the store.
+ */
+function createLateLoader(cache: TerminalCache): (id: TerminalId) => void {
+  const tried = new Map<string, number>();
+  let active = 0;
+  return (id) => {
+    const now = Date.now();
+    if (active >= 16 || now - (tried.get(id) ?? 0) < 60_000) return;
+    if (tried.size > 10_000) tried.clear();
+    tried.set(id, now);
+    active++;
+    void cache
+      .refresh(id)
+      .catch(() => 0)
+      .finally(() => active--);
+  };
+}
+
 /** Builds the pipeline over the store with warmed windows and the terminal cache. */
 async function buildPipeline(
   o: EmbeddedPlatformOptions,
@@ -85,6 +105,7 @@ async function buildPipeline(
     schedule: (fn) => setImmediate(fn),
     maxBatch: o.config.batchMaxFrames,
     onAccepted: (r) => void bus.publish(`readings.${r.terminal}`, r),
+    onUnknownTerminal: createLateLoader(cache),
   });
 }
 

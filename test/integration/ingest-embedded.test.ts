@@ -7,7 +7,7 @@ import {
   createMemoryCounterPersistence,
   openFrameCounter,
 } from '../../src/sim/index.ts';
-import { coapLink } from '../../src/platform/index.ts';
+import { coapLink, provisionTerminals } from '../../src/platform/index.ts';
 import { createRandom } from '../../src/core/index.ts';
 import { frameOf, makeTerminals, startTestPlatform } from './support/platform.ts';
 import { request } from 'coap';
@@ -107,9 +107,23 @@ describe('embedded platform ingest', () => {
     coap.close();
   });
 
+  it('loads a terminal added while running on its first frame; the resend is accepted', async () => {
+    const [late] = makeTerminals(1);
+    await provisionTerminals(env.registry, [{ id: late!.id, rootKey: late!.rootKey, type: 'smart-meter' }]);
+    const coap = createCoapUplink({ host: '127.0.0.1', port: env.platform.coapPort });
+    expect(await coap.send(frameOf(late!, 1))).toMatchObject({ ok: false, reason: 'UNKNOWN_TERMINAL' });
+    let out = await coap.send(frameOf(late!, 1));
+    for (let i = 0; i < 20 && !out.ok; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      out = await coap.send(frameOf(late!, 1));
+    }
+    expect(out).toMatchObject({ ok: true, code: '2.04' });
+    coap.close();
+  });
+
   it('serves /health, /metrics and /readings over HTTP', async () => {
     const base = env.platform.httpUrl;
-    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', terminals: 3 });
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', terminals: 4 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/gridtrust_frames_rejected_total\{reason="REPLAY"\} \d+/);
     const body = (await (await fetch(`${base}/readings?terminal=${a.id}`)).json()) as { readings: unknown[] };

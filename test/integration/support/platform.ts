@@ -61,7 +61,7 @@ export async function startTestPlatform(opts: {
     rootKeyOf: rootKeysFromRegistry(registry),
     clock: createSystemClock(),
   });
-  return { platform, store, dataDir, kek };
+  return { platform, store, dataDir, kek, registry };
 }
 
 /** Seals one telemetry frame of a test terminal. */
