@@ -26,7 +26,7 @@ export { GENESIS_HASH, verifyAuditChain } from './audit-chain.ts';
 export { mergeReplayStates, REPLAY_WINDOW_BITS } from './replay-merge.ts';
 export { createMemoryStore } from './memory/memory-store.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
-export type { GroupCommitOptions } from './sqlite/group-commit.ts';
+export type { GroupCommitOptions } from './types.ts';
 export { MASTER_KEY_ENV, MASTER_KEY_FILE, loadMasterKey, type MasterKey } from './master-key.ts';
 export {
   DATABASE_FILE,
@@ -37,3 +37,8 @@ export {
   resolveDataDir,
   type DataDir,
 } from './data-dir.ts';
+export {
+  openPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from './postgres/postgres-store.ts';

@@ -202,5 +202,17 @@ export interface Store extends RegistryStore {
   close(): Promise<void>;
 }
 
+/** Tuning of the group-commit batcher. */
+export interface GroupCommitOptions {
+  /**
+   * How long the first batch of a group waits for others, in ms. 0 = flush on the next turn of the
+   * event loop (everything submitted meanwhile joins the group).
+   * @default 2
+   */
+  readonly maxDelayMs?: number;
+  /** Flush as soon as this many items (e.g. readings) are waiting. @default 2000 */
+  readonly maxItems?: number;
+}
+
 /** Builds a fresh, empty store (what the conformance suite runs against). */
 export type StoreFactory = () => Promise<Store>;

@@ -1,18 +1,9 @@
 // Group commit: many callers' batches written in one SQLite transaction, each promise settled after COMMIT.
 import type Database from 'better-sqlite3';
 import { StorageError } from '../errors.ts';
+import type { GroupCommitOptions } from '../types.ts';
 
-/** Tuning of the group-commit batcher. */
-export interface GroupCommitOptions {
-  /**
-   * How long the first batch of a group waits for others, in ms. 0 = flush on the next turn of the
-   * event loop (everything submitted meanwhile joins the group).
-   * @default 2
-   */
-  readonly maxDelayMs?: number;
-  /** Flush as soon as this many items (e.g. readings) are waiting. @default 2000 */
-  readonly maxItems?: number;
-}
+export type { GroupCommitOptions };
 
 interface Pending<B, R> {
   readonly batch: B;

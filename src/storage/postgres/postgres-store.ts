@@ -1,0 +1,342 @@
+// PostgresStore: the cluster store (pg pool, multi-row unnest writes, group commit, advisory-locked audit chain).
+import pg from 'pg';
+import type { TerminalId, UnixMillis } from '../../core/index.ts';
+import {
+  checkKeyTransition,
+  type KeyRecord,
+  type KeyTransitionRequest,
+  type KeyTransitionResult,
+  type TerminalRecord,
+} from '../../keys/index.ts';
+import { createAuditVerifier } from '../audit-chain.ts';
+import { StorageError } from '../errors.ts';
+import { bitmapFromHex } from '../replay-merge.ts';
+import { statusAudit, transitionAudit } from '../store-helpers.ts';
+import type {
+  AuditRecord,
+  EvidenceRecord,
+  GroupCommitOptions,
+  Reading,
+  RejectCounts,
+  ReplayUpdate,
+  Store,
+  TerminalStatusChange,
+} from '../types.ts';
+import { validateBatch, validateKey, validateTerminal } from '../validate.ts';
+import { applyPgMigrations } from './migrations.ts';
+import { createPgGroupCommitter } from './pg-group-commit.ts';
+import { appendAuditPg, inTransaction, insertKeysPg, insertTerminalsPg } from './pg-writes.ts';
+
+export interface PostgresStoreOptions {
+  /** e.g. `postgres://user@127.0.0.1:5432/gridtrust` */
+  readonly connectionString: string;
+  /** Schema holding the tables (created if missing). @default 'public' */
+  readonly schema?: string;
+  /** @default 8 */
+  readonly poolSize?: number;
+  readonly groupCommit?: GroupCommitOptions;
+}
+
+export interface PostgresStore extends Store {
+  readonly groupCommits: number;
+}
+
+// BIGINT columns hold ms timestamps, counters and fc: all below 2^53, so they are read as numbers.
+const parseBigint = (v: string): number => Number(v);
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20
+      ? parseBigint
+      : (pg.types.getTypeParser(oid, format) as (
+          v: string,
+        ) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const TERMINAL_COLS =
+  'id, type, fusion_terminal AS "fusionTerminal", tenant, created_at AS "createdAt", status';
+const KEY_COLS = `terminal, purpose, version, state, wrapped, created_at AS "createdAt", updated_at AS "updatedAt",
+  grace_until AS "graceUntil"`;
+const READING_COLS = `terminal, purpose, key_version AS "keyVersion", fc, ts, received_at AS "receivedAt", voltage, current,
+  active_power AS "activePower", reactive_power AS "reactivePower", power_factor AS "powerFactor", frequency,
+  energy_import AS "energyImport", energy_export AS "energyExport", raw`;
+
+const toKey = (r: KeyRecord & { wrapped: Buffer | null }): KeyRecord => ({
+  ...r,
+  wrapped: r.wrapped === null ? null : new Uint8Array(r.wrapped),
+});
+
+async function openPool(o: PostgresStoreOptions): Promise<pg.Pool> {
+  const schema = o.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StorageError('GT_ERR_STORAGE_OPEN', `schema name "${schema}" is not a plain identifier`, {
+      hint: 'use lower-case letters, digits and _',
+    });
+  }
+  const pool = new pg.Pool({
+    connectionString: o.connectionString,
+    max: o.poolSize ?? 8,
+    types: TYPES,
+    options: `-c search_path=${schema}`,
+  });
+  pool.on('error', () => undefined); // an idle client's network error: the next query reports it
+  try {
+    const c = await pool.connect();
+    try {
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await applyPgMigrations(c);
+    } finally {
+      c.release();
+    }
+    return pool;
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    if (cause instanceof StorageError) throw cause;
+    throw new StorageError('GT_ERR_STORAGE_OPEN', 'cannot open the PostgreSQL store', {
+      hint: 'check the connection string (host, port, user, database) and that PostgreSQL runs',
+      cause,
+    });
+  }
+}
+
+async function transitionPg(pool: pg.Pool, req: KeyTransitionRequest): Promise<KeyTransitionResult> {
+  return inTransaction(pool, async (c) => {
+    const { terminal, purpose, version } = req.key;
+    const k = (
+      await c.query<KeyRecord>(
+        `SELECT state FROM keys WHERE terminal = $1 AND purpose = $2 AND version = $3 FOR UPDATE`,
+        [terminal, purpose, version],
+      )
+    ).rows[0];
+    if (k === undefined) return { ok: false, reason: 'UNKNOWN_KEY' };
+    const check = checkKeyTransition(k.state, req.to);
+    if (!check.ok) return { ok: false, reason: check.reason, from: k.state };
+    await c.query(
+      `UPDATE keys SET state = $1, wrapped = CASE WHEN $1 = 'destroyed' THEN NULL ELSE wrapped END, updated_at = $2,
+         grace_until = $3 WHERE terminal = $4 AND purpose = $5 AND version = $6`,
+      [
+        req.to,
+        req.at,
+        req.to === 'deactivated' ? (req.graceUntil ?? null) : null,
+        terminal,
+        purpose,
+        version,
+      ],
+    );
+    await appendAuditPg(c, [transitionAudit(req, k.state)]);
+    return { ok: true, from: k.state, to: req.to };
+  });
+}
+
+async function statusPg(pool: pg.Pool, ch: TerminalStatusChange): Promise<boolean> {
+  return inTransaction(pool, async (c) => {
+    const t = (
+      await c.query<TerminalRecord>(`SELECT ${TERMINAL_COLS} FROM terminals WHERE id = $1 FOR UPDATE`, [
+        ch.id,
+      ])
+    ).rows[0];
+    if (t === undefined) return false;
+    await c.query('UPDATE terminals SET status = $1 WHERE id = $2', [ch.status, ch.id]);
+    await appendAuditPg(c, [statusAudit(t, ch)]);
+    return true;
+  });
+}
+
+function registryPart(pool: pg.Pool) {
+  return {
+    addTerminals: async (input: Parameters<Store['addTerminals']>[0]) => {
+      input.terminals.forEach(validateTerminal);
+      input.keys.forEach(validateKey);
+      await inTransaction(pool, async (c) => {
+        await insertTerminalsPg(c, input.terminals);
+        await insertKeysPg(c, input.keys);
+        await appendAuditPg(c, input.audit);
+      });
+    },
+    getTerminal: async (id: TerminalId) =>
+      (await pool.query<TerminalRecord>(`SELECT ${TERMINAL_COLS} FROM terminals WHERE id = $1`, [id]))
+        .rows[0],
+    listTerminals: async (f: { tenant?: number } = {}) =>
+      (
+        await pool.query<TerminalRecord>(
+          `SELECT ${TERMINAL_COLS} FROM terminals WHERE ($1::bigint IS NULL OR tenant = $1) ORDER BY id`,
+          [f.tenant ?? null],
+        )
+      ).rows,
+    addKeys: async (input: Parameters<Store['addKeys']>[0]) => {
+      input.keys.forEach(validateKey);
+      await inTransaction(pool, async (c) => {
+        await insertKeysPg(c, input.keys);
+        await appendAuditPg(c, input.audit);
+      });
+    },
+    getKey: async (ref: Parameters<Store['getKey']>[0]) => {
+      const r = await pool.query<KeyRecord & { wrapped: Buffer | null }>(
+        `SELECT ${KEY_COLS} FROM keys WHERE terminal = $1 AND purpose = $2 AND version = $3`,
+        [ref.terminal, ref.purpose, ref.version],
+      );
+      return r.rows[0] === undefined ? undefined : toKey(r.rows[0]);
+    },
+    listKeys: async (terminal: TerminalId) =>
+      (
+        await pool.query<KeyRecord & { wrapped: Buffer | null }>(
+          `SELECT ${KEY_COLS} FROM keys WHERE terminal = $1 ORDER BY purpose, version`,
+          [terminal],
+        )
+      ).rows.map(toKey),
+    transitionKey: (req: KeyTransitionRequest) => transitionPg(pool, req),
+    setTerminalStatus: (ch: TerminalStatusChange) => statusPg(pool, ch),
+  };
+}
+
+async function listAuditPg(
+  pool: pg.Pool,
+  f: { afterSeq?: number; limit?: number } = {},
+): Promise<AuditRecord[]> {
+  const r = await pool.query<AuditRecord & { details: string }>(
+    `SELECT seq, at, actor, action, subject, details, prev_hash AS "prevHash", hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    [f.afterSeq ?? 0, f.limit ?? 1000],
+  );
+  return r.rows.map((x) => ({ ...x, details: JSON.parse(x.details) as AuditRecord['details'] }));
+}
+
+async function verifyAuditPg(pool: pg.Pool) {
+  const v = createAuditVerifier();
+  for (let after = 0; ;) {
+    const page = await listAuditPg(pool, { afterSeq: after, limit: 5000 });
+    if (page.length === 0) return v.finish();
+    for (const r of page) if (!v.push(r)) return v.finish();
+    after = page.at(-1)?.seq ?? after;
+  }
+}
+
+function readPart(pool: pg.Pool) {
+  return {
+    getReplayState: async (k: Parameters<Store['getReplayState']>[0]) => {
+      const r = (
+        await pool.query<{ highest: number; bitmap: string }>(
+          'SELECT highest, bitmap FROM replay_state WHERE terminal = $1 AND purpose = $2 AND dir = $3 AND version = $4',
+          [k.terminal, k.purpose, k.dir, k.version],
+        )
+      ).rows[0];
+      return r === undefined ? undefined : { highest: r.highest, bitmap: bitmapFromHex(r.bitmap) };
+    },
+    listReplayStates: async (terminal?: TerminalId) =>
+      (
+        await pool.query<{
+          terminal: TerminalId;
+          purpose: number;
+          dir: number;
+          version: number;
+          highest: number;
+          bitmap: string;
+        }>(
+          'SELECT terminal, purpose, dir, version, highest, bitmap FROM replay_state WHERE ($1::text IS NULL OR terminal = $1)',
+          [terminal ?? null],
+        )
+      ).rows.map((r): ReplayUpdate => ({
+        terminal: r.terminal,
+        purpose: r.purpose,
+        dir: r.dir === 1 ? 1 : 0,
+        version: r.version,
+        state: { highest: r.highest, bitmap: bitmapFromHex(r.bitmap) },
+      })),
+    queryReadings: async (q: Parameters<Store['queryReadings']>[0]) =>
+      (
+        await pool.query<Reading & { raw: Buffer | null }>(
+          `SELECT ${READING_COLS} FROM readings WHERE terminal = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, fc LIMIT $4`,
+          [q.terminal, q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, q.limit ?? 10_000],
+        )
+      ).rows.map((r): Reading => ({ ...r, raw: r.raw === null ? null : new Uint8Array(r.raw) })),
+    countReadings: async (terminal?: TerminalId) =>
+      (
+        await pool.query<{ n: number }>(
+          'SELECT COUNT(*)::bigint AS n FROM readings WHERE ($1::text IS NULL OR terminal = $1)',
+          [terminal ?? null],
+        )
+      ).rows[0]?.n ?? 0,
+    aggregateReadings: async (q: Parameters<Store['aggregateReadings']>[0]) =>
+      (
+        await pool.query<{
+          start: UnixMillis;
+          count: number;
+          meanActivePower: number | null;
+          maxActivePower: number | null;
+        }>(
+          `SELECT $1::bigint + ((ts - $1::bigint) / $2::bigint) * $2::bigint AS start, COUNT(*)::bigint AS count,
+           AVG(active_power) AS "meanActivePower", MAX(active_power) AS "maxActivePower"
+         FROM readings WHERE ts >= $1 AND ts < $3 AND ($4::text IS NULL OR terminal = $4) GROUP BY 1 ORDER BY 1`,
+          [q.from, q.bucketMs, q.to, q.terminal ?? null],
+        )
+      ).rows,
+    getRejectCounts: async (): Promise<RejectCounts> => {
+      const rows = (
+        await pool.query<{ reason: string; terminal: string; count: number }>(
+          'SELECT reason, terminal, count FROM reject_counts ORDER BY terminal, reason',
+        )
+      ).rows;
+      const byReason: Record<string, number> = {};
+      for (const r of rows) byReason[r.reason] = (byReason[r.reason] ?? 0) + r.count;
+      return {
+        byReason,
+        byTerminal: rows
+          .filter((r) => r.terminal !== '')
+          .map((r) => ({ terminal: r.terminal as TerminalId, reason: r.reason, count: r.count })),
+      };
+    },
+    getEvidence: async (f: Parameters<Store['getEvidence']>[0] = {}) =>
+      (
+        await pool.query<Omit<EvidenceRecord, 'meanDelayMs'>>(
+          `SELECT terminal, cycle, requests, replies, duplicates, late, integrity_failures AS "integrityFailures",
+           delay_sum_ms AS "delaySumMs", delay_count AS "delayCount" FROM evidence
+         WHERE ($1::text IS NULL OR terminal = $1) AND cycle >= $2 AND cycle <= $3 ORDER BY cycle, terminal`,
+          [f.terminal ?? null, f.fromCycle ?? 0, f.toCycle ?? Number.MAX_SAFE_INTEGER],
+        )
+      ).rows.map((e): EvidenceRecord => ({
+        ...e,
+        meanDelayMs: e.delayCount > 0 ? e.delaySumMs / e.delayCount : null,
+      })),
+    appendAudit: (entries: Parameters<Store['appendAudit']>[0]) =>
+      inTransaction(pool, (c) => appendAuditPg(c, entries)),
+    listAudit: (f?: Parameters<Store['listAudit']>[0]) => listAuditPg(pool, f),
+    verifyAudit: () => verifyAuditPg(pool),
+  };
+}
+
+/**
+ * Opens a PostgreSQL store (creating the schema and migrating it if needed).
+ * @example
+ * const store = await openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1/gridtrust' });
+ */
+export async function openPostgresStore(o: PostgresStoreOptions): Promise<PostgresStore> {
+  const pool = await openPool(o);
+  const committer = createPgGroupCommitter(pool, o.groupCommit);
+  let closed = false;
+  const guard =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> =>
+      closed
+        ? Promise.reject(
+            new StorageError('GT_ERR_STORAGE_CLOSED', 'the store is closed', { hint: 'open a new store' }),
+          )
+        : fn(...a);
+  const parts = { ...registryPart(pool), ...readPart(pool) };
+  const guarded = Object.fromEntries(
+    Object.entries(parts).map(([k, f]) => [k, guard(f as (...a: unknown[]) => Promise<unknown>)]),
+  ) as typeof parts;
+  return {
+    ...guarded,
+    get groupCommits() {
+      return committer.groups;
+    },
+    commitBatch: guard(async (batch: Parameters<Store['commitBatch']>[0]) => {
+      validateBatch(batch);
+      return committer.submit(batch);
+    }),
+    close: async () => {
+      if (closed) return;
+      await committer.flush();
+      closed = true;
+      await pool.end();
+    },
+  };
+}
