@@ -26,7 +26,6 @@ interface Terminal {
 }
 
 const CONNECTIONS = 8;
-const WINDOW = 64;
 const ROUNDS = 3;
 
 function makeJobs(terminals: readonly Terminal[], perTerminal: number, fcFrom: number): Job[] {
@@ -119,6 +118,8 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     const title = randomBytes(8);
     return { id: title.toString('hex') as TerminalId, title, rootKey: randomBytes(32) };
   });
+  // About one frame in flight per terminal (a terminal waits for its ack), spread over the connections.
+  const window = Math.max(1, Math.round(nTerm / CONNECTIONS));
   const progress = createProgress(ctx.io, 'bench ingest', 4 * ROUNDS + 1, ctx.quiet);
   let step = 0;
   const tick = (what: string) => progress.update(++step, what);
@@ -136,7 +137,7 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
   const rawClients = await connectPublishers(broker.port, CONNECTIONS, 'raw');
   const raw = [];
   for (let r = 0; r < ROUNDS; r++) {
-    raw.push(await publishRound(rawClients, rounds[r]!, WINDOW));
+    raw.push(await publishRound(rawClients, rounds[r]!, window));
     tick('raw broker');
   }
   await Promise.all(rawClients.map((c) => c.endAsync()));
@@ -147,7 +148,7 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
   const clients = await connectPublishers(e2eEnv.platform.mqttPort, CONNECTIONS, 'e2e');
   const e2e = [];
   for (let r = 0; r < ROUNDS; r++) {
-    e2e.push(await publishRound(clients, rounds[ROUNDS + r]!, WINDOW));
+    e2e.push(await publishRound(clients, rounds[ROUNDS + r]!, window));
     tick('end to end');
   }
   await Promise.all(clients.map((c) => c.endAsync()));
@@ -183,7 +184,7 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     frameBytes: rounds[0]![0]!.frame.length,
     rounds: ROUNDS,
     connections: CONNECTIONS,
-    inFlightPerConnection: WINDOW,
+    inFlightPerConnection: window,
     rawBrokerMessagesPerSec: Math.round(rawBroker),
     endToEndFramesPerSec: Math.round(endToEnd),
     endToEndVsRawBroker: Number((endToEnd / rawBroker).toFixed(3)),
