@@ -36,3 +36,5 @@ export type { MlpOptions } from './tf-mlp.ts';
 export { createMlpRegressor, ensureTfBackend } from './tf-mlp.ts';
 export type { ForecastMetrics, FitOptions, RollingResult } from './forecast.ts';
 export { forecastMetrics, seasonalNaive, forecastFromOrigin, rollingOrigin } from './forecast.ts';
+export { LAG_FEATURES } from './forecast-features.ts';
+export { createHybridRegressor } from './regressor.ts';

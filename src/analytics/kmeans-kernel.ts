@@ -230,6 +230,7 @@ export function hamerlyStep(s: Shard, inp: StepInput): StepOutput {
     const r = i - s.start;
     if (inp.phase === 'init') {
       const nt = nearestTwo(s, i, inp);
+      if (labels[i] !== nt.best) changed++;
       labels[i] = nt.best;
       upper[r] = nt.d1;
       lower[r] = nt.d2;

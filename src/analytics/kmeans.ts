@@ -205,7 +205,9 @@ async function runOnce(
     centres = u.centres;
     phase = u.empty.length > 0 ? 'init' : 'step';
     const converged =
-      o.tol > 0 && (r.changed === 0 || Math.abs(prevJ - u.objective) <= o.tol * Math.abs(prevJ));
+      o.tol > 0 &&
+      iterations > 1 &&
+      (r.changed === 0 || Math.abs(prevJ - u.objective) <= o.tol * Math.abs(prevJ));
     prevJ = u.objective;
     if (converged && u.empty.length === 0) break;
   }

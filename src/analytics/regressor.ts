@@ -45,7 +45,7 @@ export function solveSpd(a: Float64Array, b: Float64Array, p: number): Float64Ar
  * Ridge regression with an unpenalised intercept, fitted in closed form (normal equations).
  * @param lambda penalty on the weights (not on the intercept). @default 1e-6
  */
-export function createRidgeRegressor(lambda = 1e-6, intercept = true): Regressor {
+export function createRidgeRegressor(lambda = 1e-6, intercept = true, skip: ReadonlySet<number> = new Set()): Regressor {
   let w: Float64Array = new Float64Array(0);
   return {
     name: 'linear',
@@ -56,7 +56,7 @@ export function createRidgeRegressor(lambda = 1e-6, intercept = true): Regressor
       const row = new Float64Array(p);
       for (let i = 0; i < y.length; i++) {
         row[0] = intercept ? 1 : 0;
-        for (let f = 0; f < features; f++) row[f + 1] = x[i * features + f] ?? 0;
+        for (let f = 0; f < features; f++) row[f + 1] = skip.has(f) ? 0 : (x[i * features + f] ?? 0);
         for (let r = 0; r < p; r++) {
           const v = row[r] ?? 0;
           b[r] = (b[r] ?? 0) + v * (y[i] ?? 0);
@@ -76,11 +76,34 @@ export function createRidgeRegressor(lambda = 1e-6, intercept = true): Regressor
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         let s = w[0] ?? 0;
-        for (let f = 0; f < features; f++) s += (w[f + 1] ?? 0) * (x[i * features + f] ?? 0);
+        for (let f = 0; f < features; f++) s += skip.has(f) ? 0 : (w[f + 1] ?? 0) * (x[i * features + f] ?? 0);
         out[i] = s;
       }
       return Promise.resolve(out);
     },
     dispose() {},
+  };
+}
+
+/**
+ * A linear model plus a second model fitted on its residuals (e.g. an MLP): the network only has to
+ * learn what the linear structure misses, and predictions are the sum of both.
+ */
+export function createHybridRegressor(linear: Regressor, residual: Regressor): Regressor {
+  return {
+    name: `${linear.name}+${residual.name}`,
+    async fit(x, y, features) {
+      await linear.fit(x, y, features);
+      const base = await linear.predict(x, features);
+      await residual.fit(x, y.map((v, i) => v - (base[i] ?? 0)), features);
+    },
+    async predict(x, features) {
+      const [a, b] = await Promise.all([linear.predict(x, features), residual.predict(x, features)]);
+      return a.map((v, i) => v + (b[i] ?? 0));
+    },
+    dispose() {
+      linear.dispose();
+      residual.dispose();
+    },
   };
 }

@@ -1,0 +1,174 @@
+// `gridtrust analyze flexibility`: peak contributions, coincidence and load factors, per month and per pattern [analytics §3].
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import {
+  createWorkerExecutor,
+  evaluateFlexibility,
+  flexibilityByCluster,
+  prepareDailyCurves,
+  runKmeans,
+  type ClusterFlexibility,
+  type LoadTable,
+} from '../../analytics/index.ts';
+import { createRandom } from '../../core/index.ts';
+import { drawRanking, openOutDir } from '../analyze-output.ts';
+import type { CommandContext } from '../command.ts';
+import { readTableFile } from '../data-files.ts';
+import { CliError } from '../errors.ts';
+import { parseNumberArg, printJson } from '../io.ts';
+
+interface FlexFlags {
+  input: string;
+  peakWindow: string;
+  utcOffset: string;
+  k?: string;
+  seed: string;
+  top: string;
+  out?: string;
+  json?: boolean;
+}
+
+function parseWindow(text: string): [number, number] {
+  const m = /^(\d{1,2})-(\d{1,2})$/.exec(text);
+  const [a, b] = [Number(m?.[1]), Number(m?.[2])];
+  if (m === null || a >= b || b > 24)
+    throw new CliError(
+      'GT_ERR_CLI_USAGE',
+      `--peak-window must look like 16-20 (hours, from < to ≤ 24), got "${text}"`,
+      { hint: 'e.g. --peak-window 16-20' },
+    );
+  return [a, b];
+}
+
+async function perCluster(
+  table: LoadTable,
+  flex: ReturnType<typeof evaluateFlexibility>,
+  k: number,
+  seed: number,
+  utcOffsetMinutes: number,
+): Promise<{ clusters: ClusterFlexibility[]; centroids: number[][] }> {
+  const curves = prepareDailyCurves(table, { utcOffsetMinutes });
+  const ex = createWorkerExecutor(availableParallelism());
+  try {
+    const r = await runKmeans(
+      { data: curves.data, n: curves.n, d: 24 },
+      { k, random: createRandom(seed), nInit: 3 },
+      ex,
+    );
+    const clusters = flexibilityByCluster(table, flex, {
+      customer: curves.customer,
+      day: curves.day,
+      labels: r.labels,
+      k,
+    });
+    return {
+      clusters,
+      centroids: Array.from({ length: k }, (_, j) => Array.from(r.centres.subarray(j * 24, j * 24 + 24))),
+    };
+  } finally {
+    await ex.close();
+  }
+}
+
+async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> {
+  const table = readTableFile(f.input);
+  const utcOffsetMinutes = parseNumberArg('--utc-offset', f.utcOffset, {
+    min: -840,
+    max: 840,
+    integer: true,
+  });
+  const top = parseNumberArg('--top', f.top, { integer: true, min: 1 });
+  const t0 = performance.now();
+  const flex = evaluateFlexibility(table, { peakWindow: parseWindow(f.peakWindow), utcOffsetMinutes });
+  const k = f.k === undefined ? undefined : parseNumberArg('--k', f.k, { integer: true, min: 1, max: 40 });
+  const clusters =
+    k === undefined
+      ? undefined
+      : await perCluster(
+          table,
+          flex,
+          k,
+          parseNumberArg('--seed', f.seed, { integer: true, min: 0 }),
+          utcOffsetMinutes,
+        );
+  const customers = [...flex.customers].sort((a, b) => a.rank - b.rank);
+  const doc = {
+    customers,
+    days: flex.days,
+    peakContributionSum: customers.reduce((a, c) => a + c.peakContribution, 0),
+    typicalPeakTime: flex.typicalPeakTime,
+    peakWindow: flex.peakWindow,
+    demandResponseTargets: customers.slice(0, top).map((c) => c.id),
+    months: flex.months.map((m) => ({
+      month: m.month,
+      days: m.days,
+      peakContribution: Object.fromEntries(table.ids.map((id, i) => [id, m.peakContribution[i] ?? 0])),
+    })),
+    perCluster: clusters,
+    seconds: (performance.now() - t0) / 1000,
+  };
+  if (f.out !== undefined) {
+    const out = openOutDir(f.out);
+    drawRanking(out, customers, top);
+    out.csv(
+      'flexibility',
+      [
+        'id',
+        'rank',
+        'peakContribution',
+        'coincidenceFactor',
+        'loadFactor',
+        'peakWindowShare',
+        'flexibleEnergyPerDay',
+      ],
+      customers.map((c) => [
+        c.id,
+        c.rank,
+        c.peakContribution,
+        c.coincidenceFactor,
+        c.loadFactor,
+        c.peakWindowShare,
+        c.flexibleEnergyPerDay,
+      ]),
+    );
+    Object.assign(doc, { files: out.written });
+  }
+  if (f.json === true) return printJson(ctx.io, doc);
+  ctx.io.out(
+    `${flex.days} days, system peak most often at ${flex.typicalPeakTime}; peak contributions sum to ${doc.peakContributionSum.toFixed(6)}\n`,
+  );
+  ctx.io.out('rank id          PC %   CF     LF     peak-window %  flexible/day\n');
+  for (const c of customers.slice(0, top)) {
+    ctx.io.out(
+      `${String(c.rank).padStart(4)} ${c.id.padEnd(10)} ${(100 * c.peakContribution).toFixed(2).padStart(5)} ${c.coincidenceFactor.toFixed(3)}  ${c.loadFactor.toFixed(3)}  ${(100 * c.peakWindowShare).toFixed(1).padStart(5)}          ${c.flexibleEnergyPerDay.toFixed(3)}\n`,
+    );
+  }
+  for (const c of clusters?.clusters ?? [])
+    ctx.io.out(
+      `pattern ${c.cluster < 0 ? 'unclustered' : `P${c.cluster + 1}`}: ${(100 * c.peakShare).toFixed(1)} % of the daily peak\n`,
+    );
+}
+
+/** Registers `analyze flexibility`. */
+export function registerFlexibility(analyze: Command, ctx: CommandContext): void {
+  analyze
+    .command('flexibility')
+    .description(
+      'daily peak contribution (sums to 1), coincidence and load factors, peak-window flexibility, per month and per pattern [analytics §3]',
+    )
+    .requiredOption(
+      '--input <file>',
+      'wide CSV(.gz): timestamp,<customer>,... (the system is the sum of the customers; missing = 0)',
+    )
+    .option('--peak-window <a-b>', 'peak window in local hours [a, b)', '16-20')
+    .option('--utc-offset <minutes>', 'local day = UTC + this many minutes', '0')
+    .option(
+      '--k <n>',
+      'also cluster the daily curves into k patterns and report which pattern drives the peak',
+    )
+    .option('--seed <n>', 'seed of the clustering', '1')
+    .option('--top <n>', 'customers listed as demand-response targets and drawn in the ranking', '20')
+    .option('--out <dir>', 'write the ranking figure (SVG + PNG) and a CSV here')
+    .option('--json', 'print one JSON document on stdout')
+    .action((f: FlexFlags) => runFlexibility(f, ctx));
+}

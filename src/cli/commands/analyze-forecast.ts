@@ -1,0 +1,265 @@
+// `gridtrust analyze forecast`: load forecasts with baselines, fixed-origin or Taylor's rolling protocol [analytics §4].
+import type { Command } from 'commander';
+import {
+  LAG_FEATURES,
+  createHybridRegressor,
+  createMlpRegressor,
+  createRidgeRegressor,
+  detectInterval,
+  forecastFromOrigin,
+  forecastMetrics,
+  rollingOrigin,
+  seasonalNaive,
+  type Regressor,
+  type SeasonalSeries,
+} from '../../analytics/index.ts';
+import { createRandom } from '../../core/index.ts';
+import { drawForecast, drawMapeByLead, openOutDir } from '../analyze-output.ts';
+import type { CommandContext } from '../command.ts';
+import { parseIsoTimestamp, readTableFile, type WideTable } from '../data-files.ts';
+import { CliError } from '../errors.ts';
+import { parseNumberArg, printJson } from '../io.ts';
+
+const MODELS = ['linear', 'mlp', 'hybrid'] as const;
+type ModelName = (typeof MODELS)[number];
+
+interface ForecastFlags {
+  input: string;
+  column?: string;
+  trainUntil: string;
+  horizon: string;
+  model: string;
+  rolling?: boolean;
+  maxLead: string;
+  seed: string;
+  epochs: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** The series to forecast: one column, or the sum of all columns (missing = 0). */
+function pickSeries(t: WideTable, column: string | undefined): { values: Float64Array; name: string } {
+  if (column !== undefined) {
+    const i = t.ids.indexOf(column);
+    const col = t.columns[i];
+    if (col === undefined)
+      throw new CliError('GT_ERR_CLI_USAGE', `no column "${column}" in ${t.source}`, {
+        hint: `choose one of: ${t.ids.slice(0, 8).join(', ')}${t.ids.length > 8 ? ', ...' : ''}`,
+      });
+    if (col.some((v) => Number.isNaN(v)))
+      throw new CliError('GT_ERR_CLI_BAD_DATA_FILE', `column ${column} has missing values`, {
+        hint: 'forecast a column without gaps, or the sum of all columns (omit --column)',
+      });
+    return { values: col, name: column };
+  }
+  if (t.columns.length === 1)
+    return { values: t.columns[0] ?? new Float64Array(0), name: t.ids[0] ?? 'value' };
+  const sum = new Float64Array(t.timestamps.length);
+  for (const col of t.columns) col.forEach((v, i) => (sum[i] = (sum[i] ?? 0) + (Number.isNaN(v) ? 0 : v)));
+  return { values: sum, name: `sum of ${t.columns.length} columns` };
+}
+
+function modelFactory(name: ModelName, seed: number, epochs: number): () => Regressor {
+  const calendar = new Set(Array.from({ length: 11 }, (_, i) => LAG_FEATURES + i));
+  const random = createRandom(seed);
+  const linear = (): Regressor => createRidgeRegressor(1e-9, false, calendar);
+  const mlp = (): Regressor => createMlpRegressor({ random: random.fork(), epochs });
+  switch (name) {
+    case 'linear':
+      return linear;
+    case 'mlp':
+      return mlp;
+    case 'hybrid':
+      return () =>
+        createHybridRegressor(
+          linear(),
+          createMlpRegressor({ random: random.fork(), epochs, hidden: [16], learningRate: 0.001, l2: 1e-4 }),
+        );
+  }
+}
+
+function setup(f: ForecastFlags): {
+  t: WideTable;
+  s: SeasonalSeries;
+  end: number;
+  name: string;
+  model: ModelName;
+} {
+  if (!(MODELS as readonly string[]).includes(f.model))
+    throw new CliError('GT_ERR_CLI_USAGE', `--model must be one of ${MODELS.join(', ')}`, {
+      hint: 'e.g. --model linear',
+    });
+  const until = parseIsoTimestamp(f.trainUntil);
+  if (until === undefined)
+    throw new CliError('GT_ERR_CLI_USAGE', `--train-until "${f.trainUntil}" is not an ISO 8601 time`, {
+      hint: 'e.g. --train-until 2000-08-21T00:00',
+    });
+  const t = readTableFile(f.input);
+  const interval = detectInterval(t.timestamps);
+  const end = t.timestamps.findIndex((ts) => ts >= until);
+  if (end <= 0)
+    throw new CliError(
+      'GT_ERR_CLI_USAGE',
+      `--train-until ${f.trainUntil} is ${end === 0 ? 'before the first' : 'after the last'} timestamp of ${f.input}`,
+      { hint: 'choose a time inside the series' },
+    );
+  const { values, name } = pickSeries(t, f.column);
+  let scale = 0;
+  for (let i = 0; i < end; i++) scale += (values[i] ?? 0) / end;
+  const day = 24 * interval.perHour;
+  return {
+    t,
+    s: { values, timestamps: t.timestamps, day, week: 7 * day, scale, calendar: f.model !== 'linear' },
+    end,
+    name,
+    model: f.model as ModelName,
+  };
+}
+
+async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
+  const { t, s, end, name, model } = setup(f);
+  const horizon = parseNumberArg('--horizon', f.horizon, { integer: true, min: 1, max: s.week });
+  const seed = parseNumberArg('--seed', f.seed, { integer: true, min: 0 });
+  const t0 = performance.now();
+  const forecast = await forecastFromOrigin(s, end, horizon, {
+    createModel: modelFactory(model, seed, parseNumberArg('--epochs', f.epochs, { integer: true, min: 1 })),
+    random: createRandom(seed),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const avail = Math.min(horizon, s.values.length - end);
+  const actual = s.values.subarray(end, end + avail);
+  const score = (p: ArrayLike<number>): ReturnType<typeof forecastMetrics> | null =>
+    avail > 0 ? forecastMetrics(actual, Array.from(p).slice(0, avail)) : null;
+  const naiveWeek = seasonalNaive(s.values, end, horizon, s.week);
+  const linear =
+    model === 'linear'
+      ? forecast
+      : await forecastFromOrigin({ ...s, calendar: false }, end, horizon, {
+          createModel: modelFactory('linear', seed, 1),
+          random: createRandom(seed),
+        });
+  const m = score(forecast);
+  const doc = {
+    model,
+    horizon,
+    mape: m?.mape ?? null,
+    mae: m?.mae ?? null,
+    rmse: m?.rmse ?? null,
+    seconds,
+    forecast: Array.from(forecast),
+    timestamps: Array.from({ length: horizon }, (_, i) =>
+      new Date((t.timestamps[end - 1] ?? 0) + (i + 1) * (s.day > 0 ? 86_400_000 / s.day : 0)).toISOString(),
+    ),
+    series: name,
+    trainUntil: new Date(t.timestamps[end] ?? 0).toISOString(),
+    trainPoints: end,
+    evaluatedPoints: avail,
+    baselines: {
+      seasonalNaiveWeek: score(naiveWeek),
+      seasonalNaiveDay: score(seasonalNaive(s.values, end, horizon, s.day)),
+      linear: score(linear),
+    },
+  };
+  if (f.out !== undefined && avail > 0) {
+    const out = openOutDir(f.out);
+    drawForecast(out, {
+      actual,
+      forecast: forecast.subarray(0, avail),
+      naive: naiveWeek.subarray(0, avail),
+      unit: name,
+      model,
+    });
+    out.csv(
+      'forecast',
+      ['timestamp', 'forecast', 'actual', 'naive_week'],
+      doc.timestamps
+        .slice(0, avail)
+        .map((ts, i) => [ts, forecast[i] ?? '', actual[i] ?? '', naiveWeek[i] ?? '']),
+    );
+    Object.assign(doc, { files: out.written });
+  }
+  if (f.json === true) return printJson(ctx.io, doc);
+  const fmt = (x: ReturnType<typeof score>): string =>
+    x === null
+      ? 'n/a (no actual values)'
+      : `MAPE ${x.mape.toFixed(3)} %  MAE ${x.mae.toFixed(1)}  RMSE ${x.rmse.toFixed(1)}`;
+  ctx.io.out(`${model}: ${fmt(m)}  (${seconds.toFixed(1)} s, fitted on ${end} points)\n`);
+  for (const [k, v] of Object.entries(doc.baselines)) ctx.io.out(`${k.padEnd(18)} ${fmt(v)}\n`);
+}
+
+async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> {
+  const { s, end, model } = setup(f);
+  const maxLead = parseNumberArg('--max-lead', f.maxLead, { integer: true, min: 1, max: s.week });
+  const seed = parseNumberArg('--seed', f.seed, { integer: true, min: 0 });
+  const t0 = performance.now();
+  const r = await rollingOrigin(s, end, maxLead, {
+    createModel: modelFactory(model, seed, parseNumberArg('--epochs', f.epochs, { integer: true, min: 1 })),
+    random: createRandom(seed),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const doc = {
+    model,
+    protocol:
+      'Taylor (2003): fit once before --train-until, forecast leads 1..max-lead from every later origin, parameters fixed',
+    maxLead,
+    origins: r.origins,
+    meanMape: r.meanMape,
+    mapeByLead: r.mapeByLead,
+    seconds,
+    baselines: { seasonalNaiveWeek: { meanMape: r.naiveWeekMeanMape, mapeByLead: r.naiveWeekMapeByLead } },
+  };
+  if (f.out !== undefined) {
+    const out = openOutDir(f.out);
+    drawMapeByLead(out, [
+      { name: model, values: r.mapeByLead, x: r.mapeByLead.map((_, i) => i + 1) },
+      {
+        name: 'weekly naive',
+        values: r.naiveWeekMapeByLead,
+        x: r.mapeByLead.map((_, i) => i + 1),
+        dashed: true,
+      },
+    ]);
+    out.csv(
+      'rolling-mape-by-lead',
+      ['lead', model, 'naive_week'],
+      r.mapeByLead.map((v, i) => [i + 1, v, r.naiveWeekMapeByLead[i] ?? '']),
+    );
+    Object.assign(doc, { files: out.written });
+  }
+  if (f.json === true) return printJson(ctx.io, doc);
+  ctx.io.out(
+    `${model}: mean MAPE over leads 1–${maxLead} ${r.meanMape.toFixed(3)} % (lead 1 ${r.mapeByLead[0]?.toFixed(3)} %, lead ${maxLead} ${r.mapeByLead[maxLead - 1]?.toFixed(3)} %), ${r.origins} origins, ${seconds.toFixed(1)} s\n`,
+  );
+  ctx.io.out(`weekly naive: ${r.naiveWeekMeanMape.toFixed(3)} %\n`);
+}
+
+/** Registers `analyze forecast`. */
+export function registerForecast(analyze: Command, ctx: CommandContext): void {
+  analyze
+    .command('forecast')
+    .description(
+      'forecast load with a neural network / linear model beside seasonal naive baselines [analytics §4]',
+    )
+    .requiredOption(
+      '--input <file>',
+      'timestamp,value CSV, or a wide household CSV(.gz) (summed unless --column)',
+    )
+    .option('--column <name>', 'forecast this column instead of the sum')
+    .requiredOption('--train-until <iso>', 'fit only on values before this time (UTC if no zone)')
+    .option('--horizon <steps>', 'steps to forecast from the end of training (≤ one week)', '48')
+    .option(
+      '--model <name>',
+      `${MODELS.join(' | ')}: ridge on weekly-naive error features, tfjs-wasm MLP, or ridge + MLP on its residuals`,
+      'linear',
+    )
+    .option(
+      '--rolling',
+      "Taylor's rolling-origin protocol: MAPE by lead 1..--max-lead over every origin after --train-until",
+    )
+    .option('--max-lead <steps>', 'longest lead of --rolling', '48')
+    .option('--epochs <n>', 'MLP training epochs', '30')
+    .option('--seed <n>', 'seed of sampling and of the network initialisation', '1')
+    .option('--out <dir>', 'write the figure (SVG + PNG) and a CSV here')
+    .option('--json', 'print one JSON document on stdout')
+    .action((f: ForecastFlags) => (f.rolling === true ? runRolling(f, ctx) : runFixed(f, ctx)));
+}
