@@ -11,6 +11,8 @@ export { readConfigFile } from './config-file.ts';
 export { PlatformError } from './errors.ts';
 export type { PlatformErrorCode } from './errors.ts';
 export { createTerminalCache, DEACTIVATION_GRACE_MS } from './terminal-cache.ts';
+export { createTrustMonitor } from './trust-monitor.ts';
+export type { TrustMonitor, TrustMonitorOptions } from './trust-monitor.ts';
 export type { TerminalCache, RootKeyProvider } from './terminal-cache.ts';
 export { startEmbeddedPlatform } from './embedded.ts';
 export type { EmbeddedPlatform, EmbeddedPlatformOptions } from './embedded.ts';

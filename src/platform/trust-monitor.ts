@@ -1,0 +1,82 @@
+// Online trust in the running platform: score each closed cycle's ingest evidence, quarantine flagged
+// terminals (audited, refused by the pipeline as TERMINAL_QUARANTINED), and let an operator reinstate.
+import type { Clock, TerminalId } from '../core/index.ts';
+import type { Store } from '../storage/index.ts';
+import {
+  createTrustEngine,
+  evidenceFromCounters,
+  type SchemeName,
+  type SchemeParams,
+  type TrustDecision,
+  type TrustEngine,
+} from '../trust/index.ts';
+import type { TerminalCache } from './terminal-cache.ts';
+
+export interface TrustMonitorOptions {
+  store: Store;
+  /** Refreshed for every status change so the pipeline's isRefused() sees it at once. */
+  cache: Pick<TerminalCache, 'refresh'>;
+  clock: Clock;
+  /** @default 'robust' */
+  scheme?: SchemeName;
+  params?: SchemeParams;
+}
+
+/** See createTrustMonitor. */
+export interface TrustMonitor {
+  /** Scores the evidence ingestion stored for `cycle`; quarantines newly flagged terminals. */
+  closeCycle(cycle: number): Promise<TrustDecision[]>;
+  /** Operator action: status back to active (audited) and the engine forgets the flag. */
+  reinstate(id: TerminalId, actor: string, reason: string): Promise<boolean>;
+  readonly engine: TrustEngine;
+}
+
+/**
+ * Wires the trust engine to the store: terminals are grouped by their fusion terminal (direct terminals
+ * and fusion terminals themselves under `platform`), so peers are compared within one station area.
+ * @example
+ * const monitor = createTrustMonitor({ store, cache, clock });
+ * await monitor.closeCycle(cycle); // e.g. every 15 minutes, after the batch writer committed the cycle
+ */
+export function createTrustMonitor(o: TrustMonitorOptions): TrustMonitor {
+  const engine = createTrustEngine({ scheme: o.scheme ?? 'robust', params: o.params });
+  const groupOf = new Map<string, string>();
+  const fusionOf = async (id: TerminalId): Promise<string> => {
+    let g = groupOf.get(id);
+    if (g === undefined) {
+      g = (await o.store.getTerminal(id))?.fusionTerminal ?? 'platform';
+      groupOf.set(id, g);
+    }
+    return g;
+  };
+  return {
+    engine,
+    async closeCycle(cycle) {
+      const evidence = await o.store.getEvidence({ fromCycle: cycle, toCycle: cycle });
+      const records = [];
+      for (const e of evidence)
+        records.push(evidenceFromCounters(e, { fusionTerminal: await fusionOf(e.terminal) }));
+      const decisions = engine.scoreCycle(records);
+      for (const d of decisions) {
+        if (d.flag === null) continue;
+        const id = d.terminal as TerminalId;
+        const reason = `${d.flag.reason} cycle ${cycle}: ${d.flag.detail}`;
+        await o.store.setTerminalStatus({
+          id,
+          status: 'quarantined',
+          at: o.clock.now(),
+          actor: 'trust',
+          reason,
+        });
+        await o.cache.refresh(id);
+      }
+      return decisions;
+    },
+    async reinstate(id, actor, reason) {
+      engine.reinstate(id);
+      const ok = await o.store.setTerminalStatus({ id, status: 'active', at: o.clock.now(), actor, reason });
+      if (ok) await o.cache.refresh(id);
+      return ok;
+    },
+  };
+}
