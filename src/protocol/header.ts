@@ -67,9 +67,15 @@ export type Sgt1HeaderInit = Omit<Sgt1Header, 'version' | 'terminalId' | 'system
   readonly systemTitle: Uint8Array;
 };
 
-const SUITES = new Set<number>(Object.values(SUITE));
-const PURPOSES = new Set<number>(Object.values(PURPOSE));
-const CTYPES = new Set<number>(Object.values(CTYPE));
+/** 256-entry membership tables: one indexed load per check on the hot path. */
+function table(values: readonly number[]): { has(v: number): boolean } {
+  const t = new Uint8Array(256);
+  for (const v of values) t[v] = 1;
+  return { has: (v) => t[v & 0xff] === 1 && v >= 0 && v < 256 };
+}
+const SUITES = table(Object.values(SUITE));
+const PURPOSES = table(Object.values(PURPOSE));
+const CTYPES = table(Object.values(CTYPE));
 /** Directions each purpose may travel in (one key = one purpose and one direction) [SGT1-2.2]. */
 const PURPOSE_DIRS: Readonly<Record<Purpose, readonly Direction[]>> = {
   1: [0],
