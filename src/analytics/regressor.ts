@@ -45,7 +45,11 @@ export function solveSpd(a: Float64Array, b: Float64Array, p: number): Float64Ar
  * Ridge regression with an unpenalised intercept, fitted in closed form (normal equations).
  * @param lambda penalty on the weights (not on the intercept). @default 1e-6
  */
-export function createRidgeRegressor(lambda = 1e-6, intercept = true, skip: ReadonlySet<number> = new Set()): Regressor {
+export function createRidgeRegressor(
+  lambda = 1e-6,
+  intercept = true,
+  skip: ReadonlySet<number> = new Set(),
+): Regressor {
   let w: Float64Array = new Float64Array(0);
   return {
     name: 'linear',
@@ -76,7 +80,8 @@ export function createRidgeRegressor(lambda = 1e-6, intercept = true, skip: Read
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         let s = w[0] ?? 0;
-        for (let f = 0; f < features; f++) s += skip.has(f) ? 0 : (w[f + 1] ?? 0) * (x[i * features + f] ?? 0);
+        for (let f = 0; f < features; f++)
+          s += skip.has(f) ? 0 : (w[f + 1] ?? 0) * (x[i * features + f] ?? 0);
         out[i] = s;
       }
       return Promise.resolve(out);
@@ -95,7 +100,11 @@ export function createHybridRegressor(linear: Regressor, residual: Regressor): R
     async fit(x, y, features) {
       await linear.fit(x, y, features);
       const base = await linear.predict(x, features);
-      await residual.fit(x, y.map((v, i) => v - (base[i] ?? 0)), features);
+      await residual.fit(
+        x,
+        y.map((v, i) => v - (base[i] ?? 0)),
+        features,
+      );
     },
     async predict(x, features) {
       const [a, b] = await Promise.all([linear.predict(x, features), residual.predict(x, features)]);
