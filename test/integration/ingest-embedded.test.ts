@@ -131,3 +131,26 @@ describe('embedded platform ingest', () => {
     expect((await fetch(`${base}/readings?terminal=nope`)).status).toBe(400);
   });
 });
+
+describe('hostile clients', () => {
+  it('drops a connection that speaks garbage, refuses uplink subscriptions, and keeps serving others', async () => {
+    const { connect } = await import('node:net');
+    const sock = connect(env.platform.mqttPort, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    sock.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n\xff\xff\xff\xff'));
+    await closed;
+
+    const spy = await mqtt.connectAsync(`mqtt://127.0.0.1:${env.platform.mqttPort}`, { protocolVersion: 4 });
+    // Refused (SUBACK 0x80): uplinks are for the platform only.
+    await expect(spy.subscribeAsync(toUplinkTopic(a.id), { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    await spy.endAsync();
+
+    const client = await connectMqttUplink({
+      url: `mqtt://127.0.0.1:${env.platform.mqttPort}`,
+      clientId: 'it-after',
+    });
+    expect(await client.send(a.id, frameOf(a, 50))).toEqual({ ok: true });
+    await client.close();
+  });
+});
