@@ -187,7 +187,7 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     )
     .option('--speed <x>', 'target mode: simulated seconds per wall second', '1')
     .option('--duration <s>', 'target mode: wall-clock seconds to run', '60')
-    .option('--concurrency <n>', 'target mode: frames in flight at once', '1024')
+    .option('--concurrency <n>', 'target mode: frames in flight at once (auto: 128 CoAP, 1024 MQTT)', 'auto')
     .option('--json', 'print one JSON document on stdout (no progress bar)')
     .option(
       '--export-evidence <file>',
