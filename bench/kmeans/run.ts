@@ -105,6 +105,7 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
   );
   progress.update(1, 'gridtrust hamerly');
   const hamerly = summarise(await timeGridtrust(data, n, init, 'hamerly', threads));
+  const elkan = summarise(await timeGridtrust(data, n, init, 'elkan', threads));
   progress.update(2, 'gridtrust lloyd');
   const lloyd = summarise(await timeGridtrust(data, n, init, 'lloyd', threads));
   progress.update(3, 'scikit-learn');
@@ -139,10 +140,12 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     maxIter: ITERATIONS,
     threads,
     gridtrustHamerly: hamerly,
+    gridtrustElkan: elkan,
     gridtrustLloyd: lloyd,
     sklearn: sklearn ?? { skipped },
     timeRatio: sklearn === undefined ? null : hamerly.seconds / sklearn.seconds,
     inertiaRatio: sklearn === undefined ? null : hamerly.inertia / sklearn.inertia,
+    elkanTimeRatio: sklearn === undefined ? null : elkan.seconds / sklearn.seconds,
     lloydTimeRatio: sklearn === undefined ? null : lloyd.seconds / sklearn.seconds,
     lloydInertiaRatio: sklearn === undefined ? null : lloyd.inertia / sklearn.inertia,
     target: 'timeRatio ≤ 1.5 and inertiaRatio ≤ 1.001',

@@ -1,4 +1,5 @@
-// The per-shard k-means kernels (Lloyd with the expanded distance, Hamerly), shared by inline and worker runs.
+// The per-shard k-means kernels (Lloyd with the expanded distance, Hamerly, Elkan), shared by inline and worker runs.
+import { elkanStep } from './kmeans-elkan.ts';
 
 /** Row-major float matrix (one row per curve). */
 export type Matrix = Float32Array | Float64Array;
@@ -29,6 +30,8 @@ export interface StepInput {
   /** Hamerly only: how far each centre moved since the last call, and half the distance to its nearest other centre. */
   readonly drift: Float64Array;
   readonly halfSep: Float64Array;
+  /** Elkan only: half the distance between every pair of centres, k × k. */
+  readonly halfDist: Float64Array;
 }
 
 /** What a shard returns: its per-cluster sums and counts, rows that changed, and SSE in the final phase. */
@@ -261,6 +264,13 @@ export function hamerlyStep(s: Shard, inp: StepInput): StepOutput {
 }
 
 /** Runs the kernel of the chosen algorithm on a shard. */
-export function runStep(algorithm: 'lloyd' | 'hamerly', s: Shard, inp: StepInput): StepOutput {
-  return algorithm === 'lloyd' ? lloydStep(s, inp) : hamerlyStep(s, inp);
+export function runStep(algorithm: 'lloyd' | 'hamerly' | 'elkan', s: Shard, inp: StepInput): StepOutput {
+  switch (algorithm) {
+    case 'lloyd':
+      return lloydStep(s, inp);
+    case 'hamerly':
+      return hamerlyStep(s, inp);
+    case 'elkan':
+      return elkanStep(s, inp);
+  }
 }

@@ -12,7 +12,7 @@ import {
 } from './kmeans-kernel.ts';
 
 /** The k-means algorithms: plain Lloyd (expanded distance) or Hamerly (same result, fewer distances). */
-export type KmeansAlgorithm = 'lloyd' | 'hamerly';
+export type KmeansAlgorithm = 'lloyd' | 'hamerly' | 'elkan';
 
 /** Runs one k-means phase on every shard of a loaded matrix; shard results come back in shard order. */
 export interface KmeansExecutor {

@@ -10,12 +10,12 @@ interface LoadMessage {
   k: number;
   start: number;
   end: number;
-  algorithm: 'lloyd' | 'hamerly';
+  algorithm: 'lloyd' | 'hamerly' | 'elkan';
 }
 type Message = LoadMessage | { type: 'step'; inp: StepInput };
 
 let shard: Shard | undefined;
-let algorithm: 'lloyd' | 'hamerly' = 'lloyd';
+let algorithm: 'lloyd' | 'hamerly' | 'elkan' = 'lloyd';
 
 parentPort?.on('message', (msg: Message) => {
   if (msg.type === 'load') {

@@ -53,12 +53,12 @@ describe('runKmeans', () => {
   const init = kmeansPlusPlus(m, k, createRandom(7));
   const ref = bruteForce(m, init, k, 15);
 
-  it('Lloyd and Hamerly match the brute-force reference inline and on 2 workers', async () => {
+  it('Lloyd, Hamerly and Elkan match the brute-force reference inline and on 2 workers', async () => {
     const inline = createInlineExecutor();
     const workers = createWorkerExecutor(2);
     try {
       for (const ex of [inline, workers]) {
-        for (const algorithm of ['lloyd', 'hamerly'] as const) {
+        for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
           const r = await runKmeans(
             m,
             { k, random: createRandom(1), initCentres: init, maxIter: 15, tol: 0, algorithm },

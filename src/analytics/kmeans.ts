@@ -114,6 +114,14 @@ function halfSeparations(c: Float64Array, k: number, d: number): Float64Array {
   return s.map((v) => (Number.isFinite(v) ? v : 0));
 }
 
+/** Half the distance between every pair of centres (Elkan's ½ d(c_a, c_b)). */
+function halfDistances(c: Float64Array, k: number, d: number): Float64Array {
+  const out = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) out[a * k + b] = Math.sqrt(squaredDistance(c, a, c, b, d)) / 2;
+  return out;
+}
+
 /** Moves each empty centre onto the row farthest from its current centre (as scikit-learn does). */
 function repairEmpty(
   m: CurveMatrix,
@@ -191,7 +199,14 @@ async function runOnce(
   let emptyRepairs = 0;
   while (iterations < o.maxIter) {
     const r = reduce(
-      await ex.step({ centres, k, phase, drift, halfSep: halfSeparations(centres, k, d) }),
+      await ex.step({
+        centres,
+        k,
+        phase,
+        drift,
+        halfSep: halfSeparations(centres, k, d),
+        halfDist: halfDistances(centres, k, d),
+      }),
       k,
       d,
     );
@@ -211,7 +226,15 @@ async function runOnce(
     prevJ = u.objective;
     if (converged && u.empty.length === 0) break;
   }
-  if (phase === 'init') await ex.step({ centres, k, phase, drift, halfSep: halfSeparations(centres, k, d) });
+  if (phase === 'init')
+    await ex.step({
+      centres,
+      k,
+      phase,
+      drift,
+      halfSep: halfSeparations(centres, k, d),
+      halfDist: halfDistances(centres, k, d),
+    });
   const fin = reduce(
     await ex.step({
       centres,
@@ -219,6 +242,7 @@ async function runOnce(
       phase: 'final',
       drift: phase === 'init' ? new Float64Array(k) : drift,
       halfSep: halfSeparations(centres, k, d),
+      halfDist: halfDistances(centres, k, d),
     }),
     k,
     d,

@@ -111,7 +111,7 @@ function parseRange(text: string): number[] {
 interface RunSetup {
   ex: KmeansExecutor;
   random: Random;
-  opts: { maxIter: number; tol: number; nInit: number; algorithm: 'lloyd' | 'hamerly' };
+  opts: { maxIter: number; tol: number; nInit: number; algorithm: 'lloyd' | 'hamerly' | 'elkan' };
   init?: Float64Array;
 }
 
