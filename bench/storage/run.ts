@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/io.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import type { TenantId, TerminalId, UnixMillis } from '../../src/core/index.ts';
-import { openSqliteStore, type CommitBatch, type SqliteStore } from '../../src/storage/index.ts';
+import pg from 'pg';
+import { openPostgresStore, openSqliteStore, type CommitBatch, type Store } from '../../src/storage/index.ts';
 
 /** The BenchContext of `gridtrust bench` (structural, so this module does not depend on where it lives). */
 interface BenchContext {
@@ -19,6 +20,8 @@ const ROUNDS = 3;
 const TERMINALS = 1000;
 const T0 = Date.UTC(2026, 0, 1);
 type Sync = 'full' | 'normal';
+/** PostgreSQL for the optional cluster-store figures; skipped when unreachable. */
+const PG_URL = process.env.GRIDTRUST_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,13 +69,8 @@ function frameBatch(seq: number): CommitBatch {
   };
 }
 
-async function openFresh(dir: string, name: string, sync: Sync): Promise<SqliteStore> {
-  const store = await openSqliteStore({
-    path: join(dir, name),
-    synchronous: sync,
-    groupCommit: { maxDelayMs: 1, maxItems: 2000 },
-  });
-  const terminals = Array.from({ length: TERMINALS }, (_, i) => ({
+const terminalsOf = () =>
+  Array.from({ length: TERMINALS }, (_, i) => ({
     id: idOf(i),
     type: 'smart-meter',
     fusionTerminal: null,
@@ -80,7 +78,14 @@ async function openFresh(dir: string, name: string, sync: Sync): Promise<SqliteS
     createdAt: T0 as UnixMillis,
     status: 'active' as const,
   }));
-  await store.addTerminals({ terminals, keys: [], audit: [] });
+
+async function openFresh(dir: string, name: string, sync: Sync) {
+  const store = await openSqliteStore({
+    path: join(dir, name),
+    synchronous: sync,
+    groupCommit: { maxDelayMs: 1, maxItems: 2000 },
+  });
+  await store.addTerminals({ terminals: terminalsOf(), keys: [], audit: [] });
   return store;
 }
 
@@ -122,7 +127,7 @@ function rawInsertRate(path: string, rows: number): number {
 }
 
 /** Ingestion-shaped load: one commitBatch per frame, `inFlight` callers at a time; commit latency per call. */
-async function storeRate(store: SqliteStore, frames: number, inFlight: number) {
+async function storeRate(store: Store & { readonly groupCommits: number }, frames: number, inFlight: number) {
   const latencies: number[] = [];
   let next = 0;
   const groupsBefore = store.groupCommits;
@@ -148,7 +153,7 @@ async function storeRate(store: SqliteStore, frames: number, inFlight: number) {
 
 /** Commit latency while a heavy aggregate over every reading runs, repeatedly, on the read worker. */
 async function latencyUnderQueries(
-  store: SqliteStore,
+  store: Store & { readonly groupCommits: number },
   frames: number,
 ): Promise<{ p99: number; queries: number }> {
   let stop = false;
@@ -169,7 +174,60 @@ async function latencyUnderQueries(
   return { p99: r.p99, queries };
 }
 
-async function oneRound(dir: string, r: number, frames: number) {
+/** PostgreSQL figures in a throw-away schema: store frames/s and the raw multi-row INSERT reference. */
+async function postgresRound(frames: number): Promise<Record<string, number>> {
+  const schema = `gt_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+  try {
+    const store = await openPostgresStore({
+      connectionString: PG_URL,
+      schema,
+      groupCommit: { maxDelayMs: 2 },
+    });
+    await store.addTerminals({ terminals: terminalsOf(), keys: [], audit: [] });
+    const m = await storeRate(store, frames, 256);
+    await store.close();
+    await admin.query('TRUNCATE readings');
+    const t = performance.now();
+    for (let s = 0; s < frames; s += 1000) {
+      const rows = Array.from(
+        { length: Math.min(1000, frames - s) },
+        (_, i) => frameBatch(s + i).readings![0]!,
+      );
+      await admin.query(
+        `INSERT INTO readings (terminal, purpose, key_version, fc, ts, received_at, active_power)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::float8[])`,
+        [
+          rows.map((r) => r.terminal),
+          rows.map(() => 1),
+          rows.map(() => 1),
+          rows.map((r) => r.fc),
+          rows.map((r) => r.ts),
+          rows.map((r) => r.receivedAt),
+          rows.map((r) => r.activePower),
+        ],
+      );
+    }
+    const raw = frames / ((performance.now() - t) / 1000);
+    return { 'pg.rate': m.rate, 'pg.p99': m.p99, 'pg.raw': raw };
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function oneRound(dir: string, r: number, frames: number, withPg: boolean) {
   const out: Record<string, number> = {};
   for (const sync of ['full', 'normal'] as const) {
     const store = await openFresh(dir, `s-${r}-${sync}.db`, sync);
@@ -188,7 +246,7 @@ async function oneRound(dir: string, r: number, frames: number) {
   const ref = await openFresh(dir, `raw-${r}.db`, 'full');
   await ref.close();
   out['raw.rate'] = rawInsertRate(join(dir, `raw-${r}.db`), frames);
-  return out;
+  return withPg ? { ...out, ...(await postgresRound(frames)) } : out;
 }
 
 /** Runs the storage benchmark (see bench/storage/README.md). */
@@ -197,9 +255,10 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-storage-'));
   const progress = createProgress(ctx.io, 'bench storage', ROUNDS, ctx.quiet);
   const rounds: Record<string, number>[] = [];
+  const withPg = await postgresReachable();
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      rounds.push(await oneRound(dir, r, frames));
+      rounds.push(await oneRound(dir, r, frames, withPg));
       progress.update(r + 1);
     }
   } finally {
@@ -220,5 +279,13 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     heavyQueriesDuringThatRun: round(m('full.queries')),
     synchronousNormalFramesPerSec: round(m('normal.rate')),
     synchronousNormalCommitP99Ms: round(m('normal.p99'), 2),
+    postgres: withPg
+      ? {
+          commitBatchFramesPerSec: round(m('pg.rate')),
+          commitP99Ms: round(m('pg.p99'), 2),
+          rawMultiRowInsertRowsPerSec: round(m('pg.raw')),
+          ratioToRawInsert: round(m('pg.rate') / m('pg.raw'), 3),
+        }
+      : { skipped: `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//')} (set GRIDTRUST_BENCH_PG_URL)` },
   };
 }

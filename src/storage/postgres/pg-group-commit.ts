@@ -20,14 +20,15 @@ export interface PgGroupCommitter {
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 /** Rejects (individually) the batches naming a terminal the database does not know. */
-async function dropUnknown(pool: pg.Pool, ps: readonly Pending[]): Promise<Pending[]> {
-  const ids = [...new Set(ps.flatMap((p) => [...batchTerminals(p.batch)]))];
-  if (ids.length === 0) return [...ps];
-  const known = new Set(
-    (await pool.query<{ id: string }>('SELECT id FROM terminals WHERE id = ANY($1::text[])', [ids])).rows.map(
-      (r) => r.id,
-    ),
-  );
+async function dropUnknown(pool: pg.Pool, known: Set<string>, ps: readonly Pending[]): Promise<Pending[]> {
+  // Terminals are never deleted, so ids seen once are cached and only new ones cost a query.
+  const ask = [...new Set(ps.flatMap((p) => [...batchTerminals(p.batch)]))].filter((t) => !known.has(t));
+  if (ask.length > 0) {
+    const rows = await pool.query<{ id: string }>('SELECT id FROM terminals WHERE id = ANY($1::text[])', [
+      ask,
+    ]);
+    for (const r of rows.rows) known.add(r.id);
+  }
   return ps.filter((p) => {
     const missing = [...batchTerminals(p.batch)].find((t) => !known.has(t));
     if (missing === undefined) return true;
@@ -41,19 +42,27 @@ async function dropUnknown(pool: pg.Pool, ps: readonly Pending[]): Promise<Pendi
 }
 
 /**
- * Like the SQLite group committer (same options), but asynchronous: while one group's transaction is
- * in flight the next group gathers, so a slower commit automatically makes groups larger.
+ * Like the SQLite group committer (same options), but asynchronous: up to `concurrency` group
+ * transactions run at once on the pool; while they are in flight the next group gathers, so slower
+ * commits make groups larger. Concurrent groups are safe: readings dedup on the unique key, replay
+ * rows are locked in sorted order and merged commutatively, counters add.
  */
-export function createPgGroupCommitter(pool: pg.Pool, options: GroupCommitOptions = {}): PgGroupCommitter {
+export function createPgGroupCommitter(
+  pool: pg.Pool,
+  options: GroupCommitOptions & { concurrency?: number } = {},
+): PgGroupCommitter {
   const maxDelayMs = options.maxDelayMs ?? 2;
   const maxItems = options.maxItems ?? 2000;
+  const concurrency = options.concurrency ?? 3;
+  const known = new Set<string>();
   let queue: Pending[] = [];
   let items = 0;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  const running = new Set<Promise<void>>();
   let groups = 0;
   const write = async (ps: readonly Pending[]): Promise<void> => {
-    const live = await dropUnknown(pool, ps).catch((e: unknown) => {
+    const live = await dropUnknown(pool, known, ps).catch((e: unknown) => {
       ps.forEach((p) => p.reject(asError(e)));
       return [];
     });
@@ -72,26 +81,36 @@ export function createPgGroupCommitter(pool: pg.Pool, options: GroupCommitOption
       else for (const p of live) await write([p]); // isolate the failing batch
     }
   };
-  const schedule = (): void => {
+  const kick = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
+    if (queue.length === 0 || inFlight >= concurrency) return;
     const ps = queue;
     queue = [];
     items = 0;
-    if (ps.length > 0) running = running.then(() => write(ps));
+    inFlight += 1;
+    const job: Promise<void> = write(ps).finally(() => {
+      inFlight -= 1;
+      running.delete(job);
+      kick();
+    });
+    running.add(job);
   };
   return {
     submit(batch) {
       return new Promise<CommitResult>((resolve, reject) => {
         queue.push({ batch, resolve, reject });
         items += Math.max(1, batch.readings?.length ?? 1);
-        if (items >= maxItems) schedule();
-        else timer ??= setTimeout(schedule, maxDelayMs);
+        if (items >= maxItems) kick();
+        else timer ??= setTimeout(kick, maxDelayMs);
       });
     },
     async flush() {
-      schedule();
-      await running;
+      kick();
+      while (running.size > 0 || queue.length > 0) {
+        await Promise.all([...running]);
+        kick();
+      }
     },
     get groups() {
       return groups;

@@ -141,7 +141,10 @@ const INSERT_READINGS = `INSERT INTO readings (${READING_COLS.map(([n]) => n).jo
 
 /** Inserts every reading of the group in one statement; returns each batch's stored count and duplicates. */
 async function insertReadingsPg(c: pg.PoolClient, batches: readonly CommitBatch[]): Promise<CommitResult[]> {
-  const rows = batches.flatMap((b, bi) => (b.readings ?? []).map((r, ri) => ({ bi, ri, r })));
+  // Sorted by key (stable) so that concurrent groups take index locks in one order: no deadlock.
+  const rows = batches
+    .flatMap((b, bi) => (b.readings ?? []).map((r, ri) => ({ bi, ri, r, k: readingKey(r) })))
+    .sort((x, y) => (x.k < y.k ? -1 : x.k > y.k ? 1 : 0));
   const results = batches.map(() => ({ stored: 0, duplicates: [] as number[] }));
   if (rows.length === 0) return results;
   const v = rows.map((x) => x.r);
@@ -167,12 +170,12 @@ async function insertReadingsPg(c: pg.PoolClient, batches: readonly CommitBatch[
   );
   // The first occurrence in input order is the one inserted; any later one in the group is a duplicate.
   const inserted = new Set(res.rows.map((r) => `${r.terminal}/${r.purpose}/${r.keyVersion}/${r.fc}`));
-  for (const { bi, ri, r } of rows) {
-    const k = readingKey(r);
+  for (const { bi, ri, k } of rows) {
     const out = results[bi]!;
     if (inserted.delete(k)) out.stored += 1;
     else out.duplicates.push(ri);
   }
+  for (const r of results) r.duplicates.sort((a, b) => a - b);
   return results;
 }
 
