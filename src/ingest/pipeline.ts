@@ -69,6 +69,14 @@ export interface IngestPipeline {
   recordRejection(reason: IngestRejectReason, meta: IngestMeta): void;
   stats(): IngestStats;
   flush(): Promise<void>;
+  /**
+   * Seals a downlink frame (ctype 0x03 command, 0x04 result) for a known terminal under
+   * K_use(0x2, dir 1, `version`) and resolves once its counter is durable, so it is never reused.
+   */
+  sealDownlinkFor(
+    terminal: TerminalId,
+    o: { ctype: typeof CTYPE.COMMAND | typeof CTYPE.COMMAND_RESULT; body: unknown; version?: number },
+  ): Promise<{ ok: true; frame: Uint8Array } | { ok: false; reason: 'UNKNOWN_TERMINAL' }>;
 }
 
 interface State {
@@ -200,6 +208,28 @@ async function commitItem(s: State, header: Sgt1Header, item: WriteItem): Promis
   }
 }
 
+async function sealFor(
+  s: State,
+  terminal: TerminalId,
+  d: { ctype: typeof CTYPE.COMMAND | typeof CTYPE.COMMAND_RESULT; body: unknown; version?: number },
+) {
+  const keys = s.o.verify.lookupTerminal(terminal);
+  if (keys === undefined) return { ok: false as const, reason: 'UNKNOWN_TERMINAL' as const };
+  const version = d.version ?? 1;
+  const next = s.downlink.next(terminal, version);
+  await s.writer.submit({ replay: [next.update] });
+  const frame = sealDownlink({
+    terminal: keys,
+    systemTitle: Buffer.from(terminal, 'hex'),
+    version,
+    fc: next.fc,
+    ctype: d.ctype,
+    body: d.body,
+    keyCache: s.o.verify.keyCache,
+  });
+  return { ok: true as const, frame };
+}
+
 /**
  * Creates the pipeline. Steps up to the in-memory window commit run synchronously for each frame,
  * so two frames with the same (terminal, key, fc) can never both pass the replay check; the store's
@@ -231,5 +261,6 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
     recordRejection: (reason) => void rejectWith(s, reason, null),
     stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
     flush: () => writer.flush(),
+    sealDownlinkFor: (terminal, d) => sealFor(s, terminal, d),
   };
 }

@@ -8,6 +8,7 @@ import {
   startCoapServer,
   startEmbeddedBroker,
   startMqttGateway,
+  toDownlinkTopic,
   type EmbeddedBroker,
   type FrameSink,
   type Listener,
@@ -38,6 +39,11 @@ export interface EmbeddedPlatform {
   readonly cache: TerminalCache;
   readonly bus: Bus;
   readonly broker: EmbeddedBroker;
+  /**
+   * Sends a command (ctype 0x03, CBOR body) to a terminal on `gt/v1/<title>/down` (QoS 1), sealed
+   * under its downlink key with a durably reserved counter. False when the terminal is unknown.
+   */
+  sendCommand(terminal: TerminalId, body: unknown): Promise<boolean>;
   /** Stops listeners, flushes the batch writer, closes the API, bus and store. */
   close(): Promise<void>;
 }
@@ -164,6 +170,16 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
       cache,
       bus,
       broker,
+      sendCommand: async (terminal, body) => {
+        const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });
+        if (!sealed.ok) return false;
+        const topic = toDownlinkTopic(terminal);
+        await Promise.all([
+          broker.publishDownlink(topic, sealed.frame),
+          gateway?.publishDownlink(topic, sealed.frame),
+        ]);
+        return true;
+      },
       close: async () => {
         for (const l of opened) await l.close().catch(onError);
         await pipeline.flush();

@@ -154,3 +154,40 @@ describe('hostile clients', () => {
     await client.close();
   });
 });
+
+describe('downlink commands', () => {
+  it('publishes a sealed ctype 0x03 command on gt/v1/<title>/down that only its terminal opens, once', async () => {
+    const listener = await connectMqttUplink({
+      url: `mqtt://127.0.0.1:${env.platform.mqttPort}`,
+      clientId: 'it-down',
+    });
+    const got: Uint8Array[] = [];
+    await listener.listenDownlink(c.id, (f) => got.push(f));
+    expect(await env.platform.sendCommand(c.id, new Map([[1, 'read-register']]))).toBe(true);
+    for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const agent = createTerminalAgent({
+      systemTitle: c.title,
+      rootKey: c.rootKey,
+      tenant: 1,
+      counter: await openFrameCounter(createMemoryCounterPersistence(), 1),
+      link: { send: () => Promise.resolve({ kind: 'acked' }) },
+      random: createRandom(2),
+      sleep: () => Promise.resolve(),
+    });
+    const opened = agent.openDownlink(got[0]!);
+    expect(opened).toMatchObject({ ok: true, ctype: 0x03 });
+    expect(agent.openDownlink(got[0]!)).toEqual({ ok: false, reason: 'REPLAY' });
+    const other = createTerminalAgent({
+      systemTitle: c.title,
+      rootKey: a.rootKey,
+      tenant: 1,
+      counter: await openFrameCounter(createMemoryCounterPersistence(), 1),
+      link: { send: () => Promise.resolve({ kind: 'acked' }) },
+      random: createRandom(3),
+      sleep: () => Promise.resolve(),
+    });
+    expect(other.openDownlink(got[0]!)).toEqual({ ok: false, reason: 'BAD_TAG' });
+    expect(await env.platform.sendCommand('0000000000000000' as never, 1)).toBe(false);
+    await listener.close();
+  });
+});

@@ -57,6 +57,10 @@ export interface TerminalAgent {
   /** Seals the next frame without sending it (for the simulator's attack injection). */
   seal(t: Telemetry, ackReq?: boolean): Promise<{ fc: number; frame: Buffer }>;
   send(t: Telemetry, opts?: { ackReq?: boolean }): Promise<SendOutcome>;
+  /** Opens any downlink frame addressed to this terminal (tag, title, strictly increasing counter). */
+  openDownlink(
+    frame: Uint8Array,
+  ): { ok: true; ctype: number; fc: number; plaintext: Buffer } | { ok: false; reason: string };
   /** Opens a downlink ack (ctype 0x04) and returns the acknowledged uplink counter. */
   readAck(frame: Uint8Array): { ok: true; fcAcked: number } | { ok: false; reason: string };
 }
@@ -71,6 +75,7 @@ export function createTerminalAgent(o: TerminalAgentOptions): TerminalAgent {
   const policy: RetryPolicy = { maxAttempts: 5, baseMs: 500, maxMs: 30_000, ...o.retry };
   const keyCache = createKeyCache({ maxEntries: 8 });
   const key = { rootKey: o.rootKey, tenant: o.tenant, keyCache };
+  const downHighest = new Map<number, number>();
   const seal = async (t: Telemetry, ackReq = false) => {
     const fc = await o.counter.next();
     const header = {
@@ -93,11 +98,13 @@ export function createTerminalAgent(o: TerminalAgentOptions): TerminalAgent {
       const { fc, frame } = await seal(t, opts.ackReq === true);
       return deliver(o, policy, { fc, frame, agent });
     },
-    readAck(frame) {
+    openDownlink(frame) {
       const parsed = parseFrame(frame);
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
       const h = parsed.header;
-      if (h.dir !== 1 || h.ctype !== CTYPE.COMMAND_RESULT) return { ok: false, reason: 'NOT_AN_ACK' };
+      if (h.dir !== 1 || Buffer.compare(h.systemTitle, Buffer.from(o.systemTitle)) !== 0) {
+        return { ok: false, reason: 'NOT_FOR_ME' };
+      }
       const k = keyCache.get('self', {
         ...key,
         systemTitle: o.systemTitle,
@@ -108,8 +115,17 @@ export function createTerminalAgent(o: TerminalAgentOptions): TerminalAgent {
       });
       const opened = openFrame(parsed.frame, h, k);
       if (!opened.ok) return { ok: false, reason: opened.reason };
+      // Downlink counters strictly increase per key version (window 0 on the terminal side).
+      if (h.fc <= (downHighest.get(h.keyVersion) ?? 0)) return { ok: false, reason: 'REPLAY' };
+      downHighest.set(h.keyVersion, h.fc);
+      return { ok: true, ctype: h.ctype, fc: h.fc, plaintext: opened.plaintext };
+    },
+    readAck(frame) {
+      const d = agent.openDownlink(frame);
+      if (!d.ok) return d;
+      if (d.ctype !== CTYPE.COMMAND_RESULT) return { ok: false, reason: 'NOT_AN_ACK' };
       // Body: CBOR map {1: fc_acked} = a1 01 <uint>.
-      const fcAcked = decodeAckBody(opened.plaintext);
+      const fcAcked = decodeAckBody(d.plaintext);
       return fcAcked === undefined ? { ok: false, reason: 'BAD_PAYLOAD' } : { ok: true, fcAcked };
     },
   };
