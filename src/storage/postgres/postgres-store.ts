@@ -206,8 +206,8 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Postgr
     }),
     close: async () => {
       if (closed) return;
+      closed = true; // refuse new work first, then write what was accepted before
       await committer.flush();
-      closed = true;
       await pool.end();
     },
   };

@@ -129,8 +129,8 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
       }),
     close: async () => {
       if (closed) return;
+      closed = true; // refuse new work first, then write what was accepted before
       await committer.flush();
-      closed = true;
       await reader.close();
       db.close();
     },
