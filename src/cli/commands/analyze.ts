@@ -138,10 +138,15 @@ async function selectK(
 }
 
 function toSetup(f: ClusterFlags, ex: KmeansExecutor): RunSetup {
-  if (f.algorithm !== 'lloyd' && f.algorithm !== 'hamerly')
-    throw new CliError('GT_ERR_CLI_USAGE', `--algorithm must be lloyd or hamerly, got "${f.algorithm}"`, {
-      hint: 'e.g. --algorithm hamerly',
-    });
+  const algorithms = ['lloyd', 'hamerly', 'elkan'] as const;
+  const algorithm = algorithms.find((a) => a === f.algorithm);
+  if (algorithm === undefined) {
+    throw new CliError(
+      'GT_ERR_CLI_USAGE',
+      `--algorithm must be lloyd, hamerly or elkan, got "${f.algorithm}"`,
+      { hint: 'e.g. --algorithm hamerly' },
+    );
+  }
   const setup: RunSetup = {
     ex,
     random: createRandom(parseNumberArg('--seed', f.seed, { integer: true, min: 0 })),
@@ -149,7 +154,7 @@ function toSetup(f: ClusterFlags, ex: KmeansExecutor): RunSetup {
       maxIter: parseNumberArg('--max-iter', f.maxIter, { integer: true, min: 1 }),
       tol: parseNumberArg('--tol', f.tol, { min: 0 }),
       nInit: parseNumberArg('--n-init', f.nInit, { integer: true, min: 1, max: 100 }),
-      algorithm: f.algorithm,
+      algorithm,
     },
   };
   if (f.initCenters !== undefined) setup.init = Float64Array.from(readNpyFile(f.initCenters).data);
@@ -290,7 +295,11 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
     .option('--init-centers <file.npy>', 'start from these k × d centres (one run)')
     .option('--max-iter <n>', 'maximum Lloyd iterations', '300')
     .option('--tol <x>', 'stop when J changes by less than this ratio; 0 runs exactly --max-iter', '1e-6')
-    .option('--algorithm <name>', 'hamerly (exact, fewer distance computations) or lloyd', 'hamerly')
+    .option(
+      '--algorithm <name>',
+      'hamerly or elkan (exact, triangle-inequality bounds skip distance computations) or lloyd (every distance, expanded form)',
+      'hamerly',
+    )
     .option('--threads <n>', 'worker threads (default: all cores)')
     .option(
       '--export-curves <file.npy>',
