@@ -155,11 +155,9 @@ function round(
   return { raw: rate(raw), full: rate(full), rawKo: rate(rawKo), paired };
 }
 
-/** Runs the benchmark and returns the figures (medians of ROUNDS rounds, chunk-interleaved). */
-export async function runBench(bench: BenchContext): Promise<Record<string, unknown>> {
-  const count = Math.max(1000, Math.round(20_000 * bench.scale));
-  const corpus = buildCorpus(count);
-  const ctx = {
+/** A verify context over the corpus' terminals: every key active, replay windows in a Map. */
+function benchContext(corpus: Corpus): VerifyContext & { replay: Map<string, ReplayState> } {
+  return {
     lookupTerminal: (id: string) => {
       const rootKey = corpus.roots.get(id);
       return rootKey === undefined ? undefined : { rootKey, tenant: TENANT };
@@ -169,6 +167,13 @@ export async function runBench(bench: BenchContext): Promise<Record<string, unkn
     keyCache: createKeyCache(),
     clock: createManualClock(0 as UnixMillis),
   };
+}
+
+/** Runs the benchmark and returns the figures (medians of ROUNDS rounds, chunk-interleaved). */
+export async function runBench(bench: BenchContext): Promise<Record<string, unknown>> {
+  const count = Math.max(1000, Math.round(20_000 * bench.scale));
+  const corpus = buildCorpus(count);
+  const ctx = benchContext(corpus);
   const keyObjects = corpus.keys.map((k) => createSecretKey(k));
   round(corpus, ctx, keyObjects); // warm-up: JIT and key cache
   const raw: number[] = [];

@@ -105,6 +105,36 @@ function validKey(k: Uint8Array | undefined): k is Uint8Array {
   return k !== undefined && k.length === 16;
 }
 
+type Sender =
+  | {
+      readonly ok: true;
+      readonly title: Buffer;
+      readonly titleHex: string;
+      readonly ek: Uint8Array;
+      readonly ak: Uint8Array;
+    }
+  | Rejection;
+
+/** The sender title (APDU or option, which must agree), its keys, and the protection policy. */
+function resolveSender(frame: DlmsFrame, options: DlmsVerifyOptions): Sender {
+  const expected = options.systemTitle === undefined ? undefined : Buffer.from(options.systemTitle);
+  if (frame.systemTitle !== undefined && expected !== undefined && !frame.systemTitle.equals(expected)) {
+    return reject('TITLE_MISMATCH', 'system title in the APDU differs from the sender title');
+  }
+  const title = frame.systemTitle ?? expected;
+  if (title?.length !== 8) return reject('BAD_APDU', 'no 8-byte sender system title given');
+  const titleHex = title.toString('hex');
+  const keys = typeof options.keys === 'function' ? options.keys(titleHex) : options.keys;
+  if (keys === undefined) return reject('UNKNOWN_TERMINAL', `no DLMS keys for ${titleHex}`);
+  const ek = keyFor(keys, frame.keySet);
+  if (!validKey(ek) || !validKey(keys.ak))
+    return reject('UNKNOWN_KEY', `no 16-byte ${frame.keySet} key or AK`);
+  if (!frame.sc.authenticated && options.allowUnauthenticated !== true) {
+    return reject('UNAUTHENTICATED', 'SC 0x20 (encryption only) is not accepted');
+  }
+  return { ok: true, title, titleHex, ek, ak: keys.ak };
+}
+
 /**
  * Verifies and decrypts one DLMS ciphered APDU (general-glo/ded-ciphering 0xDB/0xDC, service-specific
  * glo/ded tags), SC 0x10/0x20/0x30 of suite 0 [SGT1-1.4]. With `counters`, the invocation counter must
@@ -121,27 +151,13 @@ export function verifyDlms(bytes: Uint8Array, options: DlmsVerifyOptions): DlmsV
   const parsed = parseDlmsFrame(apdu);
   if (!parsed.ok) return parsed;
   const frame = parsed.frame;
-  const expected = options.systemTitle === undefined ? undefined : Buffer.from(options.systemTitle);
-  if (frame.systemTitle !== undefined && expected !== undefined && !frame.systemTitle.equals(expected)) {
-    return reject('TITLE_MISMATCH', 'system title in the APDU differs from the sender title');
-  }
-  const title = frame.systemTitle ?? expected;
-  if (title === undefined || title.length !== 8)
-    return reject('BAD_APDU', 'no 8-byte sender system title given');
-  const titleHex = title.toString('hex');
-  const keys = typeof options.keys === 'function' ? options.keys(titleHex) : options.keys;
-  if (keys === undefined) return reject('UNKNOWN_TERMINAL', `no DLMS keys for ${titleHex}`);
-  const ek = keyFor(keys, frame.keySet);
-  if (!validKey(ek) || !validKey(keys.ak))
-    return reject('UNKNOWN_KEY', `no 16-byte ${frame.keySet} key or AK`);
-  if (!frame.sc.authenticated && options.allowUnauthenticated !== true) {
-    return reject('UNAUTHENTICATED', 'SC 0x20 (encryption only) is not accepted');
-  }
-  const counterId = dlmsCounterId(titleHex, frame.keySet, options.counterScope);
+  const who = resolveSender(frame, options);
+  if (!who.ok) return who;
+  const counterId = dlmsCounterId(who.titleHex, frame.keySet, options.counterScope);
   const state = options.counters?.get(counterId) ?? EMPTY_REPLAY_STATE;
   const check = checkCounter(state, frame.invocationCounter, DLMS_WINDOW);
   if (options.counters !== undefined && !check.ok) return reject('REPLAY', check.detail);
-  const input = { ek, ak: keys.ak, sc: frame.sc.byte, iv: dlmsIv(title, frame.invocationCounter) };
+  const input = { ek: who.ek, ak: who.ak, sc: frame.sc.byte, iv: dlmsIv(who.title, frame.invocationCounter) };
   const un = unprotect(frame, input);
   if (!un.ok) return un;
   const inner = protectedApduTag(frame.tag);
@@ -152,7 +168,7 @@ export function verifyDlms(bytes: Uint8Array, options: DlmsVerifyOptions): DlmsV
     ok: true as const,
     tag: frame.tag,
     keySet: frame.keySet,
-    systemTitle: title,
+    systemTitle: who.title,
     securityControl: frame.sc.byte,
     invocationCounter: frame.invocationCounter,
     authenticated: frame.sc.authenticated,

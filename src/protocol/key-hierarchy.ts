@@ -148,50 +148,62 @@ function slot(input: UsageKeyInput): number {
 export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
   const max = options.maxEntries ?? 10_000;
   if (!Number.isInteger(max) || max < 1) throw bad('maxEntries must be a positive integer', 'e.g. 10000');
-  const byTerminal = new Map<string, Map<number, Entry>>();
-  let size = 0;
-  const evictOldest = (): void => {
-    const first = byTerminal.entries().next().value;
-    if (first === undefined) return;
-    byTerminal.delete(first[0]);
-    size -= first[1].size;
-  };
+  const store = new SlotStore(max);
   return {
     get(terminalId, input) {
       const s = slot(input);
-      let slots = byTerminal.get(terminalId);
-      const hit = slots?.get(s);
+      const hit = store.find(terminalId, s);
       // Compare bytes, not object identity: a caller may reuse one buffer for many terminals.
       if (hit !== undefined && hit.tenant === input.tenant && hit.rootKey.equals(input.rootKey)) return hit;
       const key = deriveFrameKey(input);
-      const entry: Entry = {
+      const entry = {
         key,
         keyObject: createSecretKey(key),
         rootKey: Buffer.from(input.rootKey),
         tenant: input.tenant,
       };
-      while (size >= max && byTerminal.size > 0) {
-        evictOldest();
-        slots = byTerminal.get(terminalId);
-      }
-      if (slots === undefined) {
-        slots = new Map();
-        byTerminal.set(terminalId, slots);
-      }
-      if (!slots.has(s)) size++;
-      slots.set(s, entry);
+      store.put(terminalId, s, entry);
       return entry;
     },
-    evictTerminal(terminalId) {
-      size -= byTerminal.get(terminalId)?.size ?? 0;
-      byTerminal.delete(terminalId);
-    },
-    clear() {
-      byTerminal.clear();
-      size = 0;
-    },
+    evictTerminal: (terminalId) => store.drop(terminalId),
+    clear: () => store.clear(),
     get size() {
-      return size;
+      return store.size;
     },
   };
+}
+
+/** Terminal → (slot → entry), bounded by total entries; evicts the earliest-inserted terminal first. */
+class SlotStore {
+  private readonly byTerminal = new Map<string, Map<number, Entry>>();
+  size = 0;
+  constructor(private readonly max: number) {}
+
+  find(terminalId: string, s: number): Entry | undefined {
+    return this.byTerminal.get(terminalId)?.get(s);
+  }
+
+  put(terminalId: string, s: number, entry: Entry): void {
+    while (this.size >= this.max && this.byTerminal.size > 0) {
+      const first = this.byTerminal.keys().next().value as string;
+      this.drop(first);
+    }
+    let slots = this.byTerminal.get(terminalId);
+    if (slots === undefined) {
+      slots = new Map();
+      this.byTerminal.set(terminalId, slots);
+    }
+    if (!slots.has(s)) this.size++;
+    slots.set(s, entry);
+  }
+
+  drop(terminalId: string): void {
+    this.size -= this.byTerminal.get(terminalId)?.size ?? 0;
+    this.byTerminal.delete(terminalId);
+  }
+
+  clear(): void {
+    this.byTerminal.clear();
+    this.size = 0;
+  }
 }

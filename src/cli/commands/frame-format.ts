@@ -1,6 +1,7 @@
-// Helpers of `gridtrust frame`: option parsing (suite, purpose, telemetry JSON) and JSON views of results.
+// Helpers of `gridtrust frame`: option and secret parsing, telemetry JSON, views of headers and rejections.
 import {
   CTYPE,
+  REJECT_REASONS,
   PURPOSE,
   SUITE,
   TELEMETRY_KEYS,
@@ -8,10 +9,19 @@ import {
   type Purpose,
   type Sgt1Header,
   type Suite,
+  type Rejection,
   type Telemetry,
 } from '../../protocol/index.ts';
 import { CliError } from '../errors.ts';
-import { parseNumberArg } from '../io.ts';
+import type { CommandContext } from '../command.ts';
+import {
+  parseHexArg,
+  parseNumberArg,
+  printJson,
+  resolveSecret,
+  type CliIo,
+  type SecretSource,
+} from '../io.ts';
 
 const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 const nameOf = (table: Record<string, number>, v: number): string =>
@@ -102,4 +112,36 @@ export function headerView(h: Sgt1Header): Record<string, unknown> {
     ctype: hex2(h.ctype),
     ctypeName: nameOf(CTYPE, h.ctype),
   };
+}
+
+/** Reads a required hex secret of `bytes` length from flag, file or environment. */
+export function secretHex(io: CliIo, src: SecretSource, bytes: number): Buffer {
+  const v = resolveSecret(io, src);
+  if (v === undefined) {
+    throw new CliError('GT_ERR_CLI_MISSING_SECRET', `${src.flag} is required`, {
+      hint: `pass ${src.flag} HEX, ${src.flag}-file FILE or set ${src.envVar}`,
+    });
+  }
+  return parseHexArg(src.flag, v, bytes);
+}
+
+export const parseTenant = (t: string): number =>
+  parseNumberArg('--tenant', t, { min: 0, max: 0xffffffff, integer: true });
+
+export function reportRejection(
+  ctx: CommandContext,
+  r: Rejection,
+  json: boolean,
+  extra: Record<string, unknown> = {},
+): void {
+  ctx.setExitCode(1);
+  if (json)
+    printJson(ctx.io, {
+      ok: false,
+      reason: r.reason,
+      detail: r.detail,
+      meaning: REJECT_REASONS[r.reason],
+      ...extra,
+    });
+  else ctx.io.out(`rejected: ${r.reason} — ${REJECT_REASONS[r.reason]} (${r.detail})\n`);
 }

@@ -4,22 +4,14 @@ import {
   createKeyCache,
   DEFAULT_MAX_FRAME_BYTES,
   parseHeader,
-  REJECT_REASONS,
   sealFrame,
   verifyDlms,
   verifyFrame,
-  type Rejection,
+  type DlmsKeys,
 } from '../../protocol/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
-import {
-  parseHexArg,
-  parseNumberArg,
-  printJson,
-  resolveSecret,
-  type CliIo,
-  type SecretSource,
-} from '../io.ts';
+import { parseHexArg, parseNumberArg, printJson } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
 import {
   headerView,
@@ -28,6 +20,9 @@ import {
   parsePurpose,
   parseSuite,
   parseTelemetryJson,
+  parseTenant,
+  reportRejection,
+  secretHex,
 } from './frame-format.ts';
 
 interface EncodeFlags {
@@ -72,38 +67,6 @@ interface DlmsFlags {
 const STATELESS =
   'A single decode is stateless: it has no replay history, so it cannot tell a replayed frame from a fresh ' +
   'one, and it treats the key as active. The platform (gridtrust serve) applies replay windows and key states.';
-
-/** Reads a required hex secret of `bytes` length from flag, file or environment. */
-function secretHex(io: CliIo, src: SecretSource, bytes: number): Buffer {
-  const v = resolveSecret(io, src);
-  if (v === undefined) {
-    throw new CliError('GT_ERR_CLI_MISSING_SECRET', `${src.flag} is required`, {
-      hint: `pass ${src.flag} HEX, ${src.flag}-file FILE or set ${src.envVar}`,
-    });
-  }
-  return parseHexArg(src.flag, v, bytes);
-}
-
-const parseTenant = (t: string): number =>
-  parseNumberArg('--tenant', t, { min: 0, max: 0xffffffff, integer: true });
-
-function reportRejection(
-  ctx: CommandContext,
-  r: Rejection,
-  json: boolean,
-  extra: Record<string, unknown> = {},
-): void {
-  ctx.setExitCode(1);
-  if (json)
-    printJson(ctx.io, {
-      ok: false,
-      reason: r.reason,
-      detail: r.detail,
-      meaning: REJECT_REASONS[r.reason],
-      ...extra,
-    });
-  else ctx.io.out(`rejected: ${r.reason} — ${REJECT_REASONS[r.reason]} (${r.detail})\n`);
-}
 
 function encodeAction(ctx: CommandContext, f: EncodeFlags): void {
   if ((f.telemetry === undefined) === (f.plaintext === undefined)) {
@@ -178,23 +141,18 @@ function decodeAction(ctx: CommandContext, f: DecodeFlags): void {
   if (r.telemetry !== undefined) ctx.io.out(`${'telemetry'.padEnd(14)} ${JSON.stringify(r.telemetry)}\n`);
 }
 
-function decodeDlmsAction(ctx: CommandContext, f: DlmsFlags): void {
-  const ek = secretHex(
-    ctx.io,
-    { flag: '--ek', value: f.ek, file: f.ekFile, envVar: 'GRIDTRUST_DLMS_EK' },
-    16,
-  );
-  const ak = secretHex(
-    ctx.io,
-    { flag: '--ak', value: f.ak, file: f.akFile, envVar: 'GRIDTRUST_DLMS_AK' },
-    16,
-  );
-  const keys = {
-    guek: ek,
-    ak,
+/** The DLMS keys of `decode-dlms` from flags, files or the environment. */
+function dlmsKeysOf(ctx: CommandContext, f: DlmsFlags): DlmsKeys {
+  return {
+    guek: secretHex(ctx.io, { flag: '--ek', value: f.ek, file: f.ekFile, envVar: 'GRIDTRUST_DLMS_EK' }, 16),
+    ak: secretHex(ctx.io, { flag: '--ak', value: f.ak, file: f.akFile, envVar: 'GRIDTRUST_DLMS_AK' }, 16),
     ...(f.bk === undefined ? {} : { gbek: parseHexArg('--bk', f.bk, 16) }),
     ...(f.dk === undefined ? {} : { dedicated: parseHexArg('--dk', f.dk, 16) }),
   };
+}
+
+function decodeDlmsAction(ctx: CommandContext, f: DlmsFlags): void {
+  const keys = dlmsKeysOf(ctx, f);
   const systemTitle =
     f.systemTitle === undefined ? undefined : parseHexArg('--system-title', f.systemTitle, 8);
   const r = verifyDlms(parseHexArg('--hex', f.hex), {

@@ -1,0 +1,62 @@
+// Derived-key cache [SGT1-2.2]: bounded, separated per use, never stale after a root-key change.
+import { describe, expect, it } from 'vitest';
+import { createKeyCache, deriveFrameKey, keyId, type UsageKeyInput } from './index.ts';
+
+const input = (over: Partial<UsageKeyInput> = {}): UsageKeyInput => ({
+  rootKey: Buffer.alloc(32, 1),
+  systemTitle: Buffer.alloc(8, 2),
+  tenant: 1,
+  version: 1,
+  purpose: 1,
+  dir: 0,
+  suite: 1,
+  ...over,
+});
+
+describe('key cache', () => {
+  it('returns the derived K_use and the same entry on a hit', () => {
+    const cache = createKeyCache();
+    const a = cache.get('t1', input());
+    expect(a.key).toEqual(deriveFrameKey(input()));
+    expect(cache.get('t1', input())).toBe(a);
+    expect(cache.size).toBe(1);
+  });
+
+  it('separates purpose, direction, version and suite', () => {
+    const cache = createKeyCache();
+    const keys = [
+      input(),
+      input({ dir: 1, purpose: 2 }),
+      input({ purpose: 2 }),
+      input({ version: 2 }),
+      input({ suite: 2 }),
+    ].map((i) => cache.get('t1', i).key.toString('hex'));
+    expect(new Set(keys).size).toBe(5);
+  });
+
+  it('re-derives when the root key or tenant changes, even in the same buffer object', () => {
+    const cache = createKeyCache();
+    const root = Buffer.alloc(32, 1);
+    const first = cache.get('t1', input({ rootKey: root })).key;
+    root[0] = 9;
+    const second = cache.get('t1', input({ rootKey: root })).key;
+    expect(second).not.toEqual(first);
+    expect(cache.get('t1', input({ rootKey: root, tenant: 2 })).key).not.toEqual(second);
+  });
+
+  it('stays within maxEntries and forgets a terminal on evictTerminal', () => {
+    const cache = createKeyCache({ maxEntries: 3 });
+    for (let i = 0; i < 10; i++) cache.get(`t${i}`, input());
+    expect(cache.size).toBeLessThanOrEqual(3);
+    cache.get('x', input());
+    cache.evictTerminal('x');
+    expect(cache.size).toBeLessThanOrEqual(2);
+    expect(() => createKeyCache({ maxEntries: 0 })).toThrow(/maxEntries/);
+  });
+
+  it('key id packs purpose and version [SGT1-1.2 kid]', () => {
+    expect(keyId(1, 1)).toBe(0x1001);
+    expect(keyId(9, 4095)).toBe(0x9fff);
+    expect(() => keyId(1, 4096)).toThrow();
+  });
+});
