@@ -122,6 +122,7 @@ export function createFleet(o: FleetOptions): Fleet {
     batching: o.batching ?? '4x-day',
     overheadBytes: o.overheadBytes ?? DEFAULT_FRAME_OVERHEAD_BYTES,
     tally,
+    scratch: { t: 0, u: 0, i: 0, p: 0, q: 0, pf: 0, f: 0 },
   };
   const rows = new Map<number, ProfileRow[]>();
   let last = start;

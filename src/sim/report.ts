@@ -70,6 +70,8 @@ export interface ReportCtx {
   readonly batching: BatchStrategy;
   readonly overheadBytes: number;
   readonly tally: Tally;
+  /** Reused row (the hot loop allocates no row object; records copy the values out). */
+  readonly scratch: ScaledRow;
   /** When set, every frame is also materialised as an Upload (for the demo and real runs). */
   readonly collect?: {
     readonly out: Upload[];
@@ -88,15 +90,15 @@ function scaledRow(c: ReportCtx, i: number, p: number, tS: number): ScaledRow {
   const u = base - 0.004 * (c.layout.dist[i] ?? 0) * (p / 1000) + 0.8 * c.rnd.normal();
   const pf = Math.min(1, Math.max(0.5, (c.state.pfBase[i] ?? 0.95) + 0.01 * c.rnd.normal()));
   const absP = Math.abs(p);
-  return {
-    t: tS,
-    u: Math.round(u * 10),
-    i: Math.round((absP / (u * pf)) * 100),
-    p: Math.round(p),
-    q: Math.round((absP * Math.sqrt(1 - pf * pf)) / pf), // tan(acos(pf))
-    pf: Math.round(pf * 1000),
-    f: Math.round(c.grid.freqHz * 100),
-  };
+  const r = c.scratch;
+  r.t = tS;
+  r.u = Math.round(u * 10);
+  r.i = Math.round((absP / (u * pf)) * 100);
+  r.p = Math.round(p);
+  r.q = Math.round((absP * Math.sqrt(1 - pf * pf)) / pf); // tan(acos(pf))
+  r.pf = Math.round(pf * 1000);
+  r.f = Math.round(c.grid.freqHz * 100);
+  return r;
 }
 
 const toRow = (r: ScaledRow): ProfileRow => [r.t, r.u, r.i, r.p, r.q, r.pf, r.f];
@@ -263,7 +265,9 @@ function reportDevice(c: ReportCtx, i: number, at: { tEnd: number; slot: number 
   }
   s.pendingRows[i] = (s.pendingRows[i] ?? 0) + 1;
   s.pendingBytes[i] = (s.pendingBytes[i] ?? 0) + rowValueBytes(row);
-  if (wants(c, i)) c.collect?.rows.set(i, [...(c.collect.rows.get(i) ?? []), toRow(row)]);
+  const held = c.collect?.rows.get(i);
+  if (held !== undefined) held.push(toRow(row));
+  else if (wants(c, i)) c.collect?.rows.set(i, [toRow(row)]);
   if (!uploadDue(c.batching, at.slot)) return;
   const rows = s.pendingRows[i] ?? 0;
   const bytes = batchRecordBytes({
