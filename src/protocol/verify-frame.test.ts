@@ -156,3 +156,32 @@ describe('DLMS tunnel, suite 0x80 [SGT1-1.4]', () => {
     expect(reason(verifyFrame(frame(apdu(9, Buffer.alloc(8, 1))), ctx))).toBe('TITLE_MISMATCH');
   });
 });
+
+describe('redaction and input types', () => {
+  it('no rejection detail or thrown message contains key material or plaintext', () => {
+    const { ctx } = ctxWith();
+    const secretPlain = Buffer.from('c0ffee00c0ffee00c0ffee00', 'hex');
+    const frame = seal({ fc: 77 }, secretPlain);
+    const secrets = [ROOT.toString('hex'), secretPlain.toString('hex'), 'c0ffee00c0ffee00'];
+    const details: string[] = [];
+    for (let bit = 0; bit < frame.length * 8; bit += 7) {
+      const bad = Buffer.from(frame);
+      bad[bit >> 3]! ^= 1 << (bit & 7);
+      const r = verifyFrame(bad, ctx);
+      if (!r.ok) details.push(r.detail);
+    }
+    try {
+      sealFrame({ header: base, key: { rootKey: ROOT.subarray(0, 31), tenant: 1 }, plaintext: secretPlain });
+    } catch (e) {
+      details.push(String(e));
+    }
+    expect(details.length).toBeGreaterThan(10);
+    for (const d of details) for (const s of secrets) expect(d.toLowerCase()).not.toContain(s.slice(0, 16));
+  });
+
+  it('accepts a plain Uint8Array (not only Buffer)', () => {
+    const { ctx } = ctxWith();
+    const r = verifyFrame(new Uint8Array(seal({ fc: 3 })), ctx);
+    expect(r.ok && r.plaintext.toString()).toBe('event');
+  });
+});
