@@ -209,6 +209,11 @@ export function sealFrame(opts: SealOptions): Buffer {
       hint: 'pass plaintext bytes, or a telemetry record to be CBOR-encoded',
     });
   }
+  if (opts.header.suite === SUITE.DLMS_TUNNEL && opts.plaintext === undefined) {
+    throw new ProtocolError('GT_ERR_PROTOCOL_BAD_ARGUMENT', 'a suite 0x80 frame carries a DLMS APDU', {
+      hint: 'pass the ciphered APDU (sealDlms) as plaintext',
+    });
+  }
   const header = encodeHeader(opts.header);
   const payload = opts.plaintext ?? encodeTelemetry(opts.telemetry!);
   if (opts.header.suite === SUITE.DLMS_TUNNEL) return Buffer.concat([header, payload]);

@@ -143,7 +143,8 @@ describe('DLMS tunnel, suite 0x80 [SGT1-1.4]', () => {
       ak: keys.ak,
       plaintext: Buffer.from('c001000008', 'hex'),
     });
-  const frame = (a: Buffer): Buffer => Buffer.concat([encodeHeader(tunnelHeader), a]);
+  const frame = (a: Buffer): Buffer =>
+    sealFrame({ header: tunnelHeader, key: { usageKey: Buffer.alloc(16) }, plaintext: a });
 
   it('opens the tunnelled APDU with keys derived from K_root and enforces its counter', () => {
     const r = verifyFrame(frame(apdu(7)), ctx);
@@ -151,6 +152,12 @@ describe('DLMS tunnel, suite 0x80 [SGT1-1.4]', () => {
     expect(r.ok && r.dlms?.invocationCounter).toBe(7);
     expect(reason(verifyFrame(frame(apdu(7)), ctx))).toBe('REPLAY');
     expect(reason(verifyFrame(frame(apdu(8)), ctx))).toBe('OK');
+  });
+  it('sealFrame refuses telemetry for a tunnel frame', () => {
+    expect(() =>
+      sealFrame({ header: tunnelHeader, key: { usageKey: Buffer.alloc(16) }, telemetry: { t: 1 } }),
+    ).toThrow(/DLMS APDU/);
+    expect(frame(apdu(1)).subarray(0, 17)).toEqual(encodeHeader(tunnelHeader));
   });
   it('rejects a title that differs from the header', () => {
     expect(reason(verifyFrame(frame(apdu(9, Buffer.alloc(8, 1))), ctx))).toBe('TITLE_MISMATCH');
