@@ -143,10 +143,14 @@ async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> 
       `${String(c.rank).padStart(4)} ${c.id.padEnd(10)} ${(100 * c.peakContribution).toFixed(2).padStart(5)} ${c.coincidenceFactor.toFixed(3)}  ${c.loadFactor.toFixed(3)}  ${(100 * c.peakWindowShare).toFixed(1).padStart(5)}          ${c.flexibleEnergyPerDay.toFixed(3)}\n`,
     );
   }
-  for (const c of clusters?.clusters ?? [])
-    ctx.io.out(
-      `pattern ${c.cluster < 0 ? 'unclustered' : `P${c.cluster + 1}`}: ${(100 * c.peakShare).toFixed(1)} % of the daily peak\n`,
-    );
+  for (const c of clusters?.clusters ?? []) {
+    const centre = clusters?.centroids[c.cluster] ?? [];
+    const where =
+      c.cluster < 0
+        ? 'unclustered'
+        : `P${c.cluster + 1} (centre peaks at ${centre.indexOf(Math.max(...centre))}:00)`;
+    ctx.io.out(`pattern ${where}: ${(100 * c.peakShare).toFixed(1)} % of the daily peak\n`);
+  }
 }
 
 /** Registers `analyze flexibility`. */
