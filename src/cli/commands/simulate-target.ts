@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Clock, TerminalId, UnixMillis } from '../../core/index.ts';
-import { createFleet, summariseFleet } from '../../sim/index.ts';
+import { createFleet, summariseFleet, type Upload } from '../../sim/index.ts';
 import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../../transport/index.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, type CliIo } from '../io.ts';
@@ -154,11 +154,20 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
   const pool = createPool(concurrency);
   const progress = createProgress(io, 'simulate', duration, f.json === true);
   const began = Date.now();
+  const inFlight = new Set<Promise<void>>();
+  // each frame leaves after its NB-IoT uplink latency (§6.3, scaled by --speed) [A]
+  const dispatch = (u: Upload): void => {
+    const wait = new Promise<void>((r) => setTimeout(r, (u.latencyS * 1000) / speed));
+    const p = wait.then(() => pool.run(() => senders.send(u)));
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
   while ((Date.now() - began) / 1000 < duration && fleet.time() < endSim) {
-    for (const tick of fleet.advance()) for (const u of tick.uploads) await pool.run(() => senders.send(u));
+    for (const tick of fleet.advance()) for (const u of tick.uploads) dispatch(u);
     progress.update((Date.now() - began) / 1000, `${counts.sent} frames`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  await Promise.all([...inFlight]);
   await pool.drained();
   progress.done();
   await target.close();
