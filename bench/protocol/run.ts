@@ -155,14 +155,16 @@ function round(
   return { raw: rate(raw), full: rate(full), rawKo: rate(rawKo), paired };
 }
 
-/** A verify context over the corpus' terminals: every key active, replay windows in a Map. */
+/**
+ * A verify context over the corpus' terminals: every key active, replay windows in a Map. Terminal
+ * records and the key status are built once, as a real terminal cache holds them.
+ */
 function benchContext(corpus: Corpus): VerifyContext & { replay: Map<string, ReplayState> } {
+  const terminals = new Map([...corpus.roots].map(([id, rootKey]) => [id, { rootKey, tenant: TENANT }]));
+  const active = { state: 'active' as const };
   return {
-    lookupTerminal: (id: string) => {
-      const rootKey = corpus.roots.get(id);
-      return rootKey === undefined ? undefined : { rootKey, tenant: TENANT };
-    },
-    keyStatus: () => ({ state: 'active' as const }),
+    lookupTerminal: (id: string) => terminals.get(id),
+    keyStatus: () => active,
     replay: new Map<string, ReplayState>(),
     keyCache: createKeyCache(),
     clock: createManualClock(0 as UnixMillis),
