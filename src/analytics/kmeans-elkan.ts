@@ -1,4 +1,4 @@
-// Elkan's exact accelerated k-means assignment (Elkan 2003): one lower bound per centre and row.
+// Elkan's exact accelerated k-means assignment (Elkan 2003): one lower bound per centre and row, updated lazily.
 import { squaredDistance, type Shard, type StepInput, type StepOutput } from './kmeans-kernel.ts';
 
 /** Per-shard Elkan state: k lower bounds per row (allocated on first use). */
@@ -24,46 +24,48 @@ function moveRow(s: Shard, i: number, from: number, to: number): void {
   for (let t = 0; t < d; t++) sums[to * d + t]! += data[xo + t]!;
 }
 
+/*
+ * Bounds are stored relative to the cumulative drift D_j of each centre (Σ of its moves so far):
+ * lower_ij = stored − D_j and upper_i = stored + D_a. Moving a centre then costs nothing per row,
+ * instead of rewriting n × k bounds every iteration.
+ */
 function initRow(s: Shard, i: number, inp: StepInput, lower: Float64Array): number {
-  const { k } = inp;
+  const { k, cumDrift } = inp;
   const lo = (i - s.start) * k;
   let best = 0;
   let bd = Infinity;
   for (let j = 0; j < k; j++) {
     const dist = Math.sqrt(squaredDistance(s.data, i, inp.centres, j, s.d));
-    lower[lo + j] = dist;
+    lower[lo + j] = dist + cumDrift[j]!;
     if (dist < bd) [bd, best] = [dist, j];
   }
-  s.upper[i - s.start] = bd;
+  s.upper[i - s.start] = bd - cumDrift[best]!;
   return best;
 }
 
 /** One row of an Elkan iteration; returns the (possibly new) label. */
 function stepRow(s: Shard, i: number, inp: StepInput, lower: Float64Array): number {
-  const { k, centres, halfDist, drift } = inp;
+  const { k, centres, halfDist, cumDrift } = inp;
   const r = i - s.start;
   const lo = r * k;
   let a = s.labels[i]!;
-  let u = s.upper[r]! + drift[a]!;
-  for (let j = 0; j < k; j++) lower[lo + j] = Math.max(0, lower[lo + j]! - drift[j]!);
-  if (u <= inp.halfSep[a]!) {
-    s.upper[r] = u;
-    return a;
-  }
+  let u = s.upper[r]! + cumDrift[a]!;
+  if (u <= inp.halfSep[a]!) return a;
   let tight = false;
   for (let j = 0; j < k; j++) {
-    if (j === a || u <= lower[lo + j]! || u <= halfDist[a * k + j]!) continue;
+    const lj = lower[lo + j]! - cumDrift[j]!;
+    if (j === a || u <= lj || u <= halfDist[a * k + j]!) continue;
     if (!tight) {
       u = Math.sqrt(squaredDistance(s.data, i, centres, a, s.d));
-      lower[lo + a] = u;
+      lower[lo + a] = u + cumDrift[a]!;
       tight = true;
-      if (u <= lower[lo + j]! || u <= halfDist[a * k + j]!) continue;
+      if (u <= lj || u <= halfDist[a * k + j]!) continue;
     }
     const dj = Math.sqrt(squaredDistance(s.data, i, centres, j, s.d));
-    lower[lo + j] = dj;
+    lower[lo + j] = dj + cumDrift[j]!;
     if (dj < u) [u, a] = [dj, j];
   }
-  s.upper[r] = u;
+  s.upper[r] = u - cumDrift[a]!;
   return a;
 }
 

@@ -32,6 +32,8 @@ export interface StepInput {
   readonly halfSep: Float64Array;
   /** Elkan only: half the distance between every pair of centres, k × k. */
   readonly halfDist: Float64Array;
+  /** Elkan only: cumulative drift of each centre since the run started. */
+  readonly cumDrift: Float64Array;
 }
 
 /** What a shard returns: its per-cluster sums and counts, rows that changed, and SSE in the final phase. */

@@ -194,6 +194,7 @@ async function runOnce(
   let centres: Float64Array = start;
   let phase: 'init' | 'step' = 'init';
   let drift: Float64Array = new Float64Array(k);
+  const cumDrift = new Float64Array(k);
   let prevJ = Infinity;
   let iterations = 0;
   let emptyRepairs = 0;
@@ -206,6 +207,7 @@ async function runOnce(
         drift,
         halfSep: halfSeparations(centres, k, d),
         halfDist: halfDistances(centres, k, d),
+        cumDrift,
       }),
       k,
       d,
@@ -217,6 +219,7 @@ async function runOnce(
       emptyRepairs += u.empty.length;
     }
     drift = drifts(centres, u.centres, k, d);
+    drift.forEach((v, j) => (cumDrift[j] = (cumDrift[j] ?? 0) + v));
     centres = u.centres;
     phase = u.empty.length > 0 ? 'init' : 'step';
     const converged =
@@ -234,6 +237,7 @@ async function runOnce(
       drift,
       halfSep: halfSeparations(centres, k, d),
       halfDist: halfDistances(centres, k, d),
+      cumDrift,
     });
   const fin = reduce(
     await ex.step({
@@ -243,6 +247,7 @@ async function runOnce(
       drift: phase === 'init' ? new Float64Array(k) : drift,
       halfSep: halfSeparations(centres, k, d),
       halfDist: halfDistances(centres, k, d),
+      cumDrift,
     }),
     k,
     d,
