@@ -1,6 +1,5 @@
 // `gridtrust simulate --target URL`: the fleet as real clients (terminal agents) over MQTT or CoAP, in real or accelerated time.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Clock, TerminalId, UnixMillis } from '../../core/index.ts';
 import { createFleet, summariseFleet, type Upload } from '../../sim/index.ts';
 import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../../transport/index.ts';
@@ -8,6 +7,7 @@ import { CliError } from '../errors.ts';
 import { parseNumberArg, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { fleetOptionsFrom, loadShapesFrom, type SimulateFlags } from './simulate-options.ts';
+import { readRootKeys } from './simulate-keys.ts';
 import { createSenders, type Counts, type Target } from './simulate-senders.ts';
 
 /** Parses `mqtt://HOST:PORT` or `coap://HOST:PORT`. */
@@ -64,35 +64,6 @@ async function openTarget(url: string, terminals: number): Promise<Target> {
   };
 }
 
-/** Reads `system_title,root_key` rows (hex; a header line is skipped). */
-export function readRootKeys(path: string): Map<string, Buffer> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new CliError('GT_ERR_CLI_SECRET_FILE', `cannot read --root-keys ${path}`, {
-      hint: 'check the path',
-      cause,
-    });
-  }
-  const keys = new Map<string, Buffer>();
-  text.split(/\r?\n/).forEach((line, i) => {
-    const [title = '', key = ''] = line.split(',').map((c) => c.trim().toLowerCase());
-    if (line.trim() === '' || (i === 0 && !/^[0-9a-f]{16}$/.test(title))) return;
-    if (!/^[0-9a-f]{16}$/.test(title) || !/^[0-9a-f]{64}$/.test(key)) {
-      throw new CliError(
-        'GT_ERR_CLI_USAGE',
-        `--root-keys line ${i + 1}: expected system_title(16 hex),root_key(64 hex)`,
-        {
-          hint: 'write the file with `gridtrust terminals` or --write-root-keys (the key is never echoed)',
-        },
-      );
-    }
-    keys.set(title, Buffer.from(key, 'hex'));
-  });
-  return keys;
-}
-
 /** A clock running `speed` times faster than the wall clock from `start`, stopping at `end`. */
 function scaledClock(start: number, speed: number, end = Infinity): Clock {
   const wall0 = Date.now();
@@ -134,7 +105,12 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
       ? auto
       : parseNumberArg('--concurrency', f.concurrency, { min: 1, max: 100_000, integer: true });
   parseTargetUrl(f.target ?? ''); // a bad URL is reported before any key file is touched
-  const keys = provisionKeys(f, opts.terminals);
+  if (f.rootKeys === undefined) {
+    throw new CliError('GT_ERR_CLI_MISSING_SECRET', "target mode needs the terminals' root keys", {
+      hint: 'pass --root-keys FILE; create one with --write-root-keys FILE and import it with `gridtrust terminals import --csv FILE`',
+    });
+  }
+  const keys = readRootKeys(f.rootKeys);
   const titles = [...keys.keys()].slice(0, opts.terminals) as TerminalId[];
   const loadShapes = loadShapesFrom(f.load);
   const start = Math.floor(Date.now() / 900_000) * 900_000 - 900_000;
@@ -197,29 +173,4 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
     })),
     failed: counts.failed > 0 || counts.truthMismatches > 0,
   };
-}
-
-function provisionKeys(f: SimulateFlags, n: number): Map<string, Buffer> {
-  if (f.rootKeys !== undefined) {
-    const keys = readRootKeys(f.rootKeys);
-    if (keys.size === 0)
-      throw new CliError('GT_ERR_CLI_USAGE', `--root-keys ${f.rootKeys} lists no terminal`);
-    return keys;
-  }
-  if (f.writeRootKeys === undefined) {
-    throw new CliError('GT_ERR_CLI_MISSING_SECRET', "target mode needs the terminals' root keys", {
-      hint: 'pass --root-keys FILE (from `gridtrust terminals`), or --write-root-keys FILE to create and provision them',
-    });
-  }
-  const keys = new Map<string, Buffer>();
-  const probe = createFleet({
-    ...fleetOptionsFrom(f),
-    terminals: n,
-    loadShapes: loadShapesFrom(f.load),
-    clock: scaledClock(0, 1),
-  });
-  for (const id of probe.layout.ids) keys.set(id, randomBytes(32));
-  const csv = ['system_title,root_key', ...[...keys].map(([t, k]) => `${t},${k.toString('hex')}`)].join('\n');
-  writeFileSync(f.writeRootKeys, `${csv}\n`, { mode: 0o600 });
-  return keys;
 }

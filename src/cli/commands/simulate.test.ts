@@ -1,7 +1,11 @@
 // `gridtrust simulate --virtual`: the --json contract, determinism by seed, sealing a subset, and bad input → exit 2.
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.ts';
 import { main } from '../main.ts';
+import { readRootKeys } from './simulate-keys.ts';
 
 function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -98,5 +102,38 @@ describe('gridtrust simulate --virtual', () => {
     expect(code).toBe(2);
     expect(io.stderr.join('')).toContain(errCode);
     expect(io.stdout.join('')).toBe('');
+  });
+});
+
+describe('gridtrust simulate --write-root-keys / --root-keys', () => {
+  it('writes an importable CSV (mode 0600) that --root-keys reads back', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gt-sim-keys-')), 'keys.csv');
+    const { code } = await run([
+      '--write-root-keys',
+      file,
+      '--terminals',
+      '40',
+      '--per-fusion',
+      '20',
+      '--direct-share',
+      '0',
+    ]);
+    expect(code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('system_title,type,fusion_terminal,tenant,root_key');
+    expect(lines[1]).toMatch(/^[0-9a-f]{16},ittu,[0-9a-f]{16},1,[0-9a-f]{64}$/);
+    const keys = readRootKeys(file);
+    expect(keys.size).toBe(40);
+    expect([...keys.values()].every((k) => k.length === 32)).toBe(true);
+  });
+
+  it('rejects a malformed key file with exit 2, naming the line but never the key', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gt-sim-keys-')), 'bad.csv');
+    writeFileSync(file, `system_title,root_key\n0011223344556677,${'ab'.repeat(31)}zz\n`);
+    const { code, io } = await run(['--target', 'coap://127.0.0.1:5683', '--root-keys', file]);
+    expect(code).toBe(2);
+    expect(io.stderr.join('')).toContain('line 2');
+    expect(io.stderr.join('')).not.toContain('abab');
   });
 });

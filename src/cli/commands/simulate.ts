@@ -28,6 +28,7 @@ import {
   usage,
   type SimulateFlags,
 } from './simulate-options.ts';
+import { writeFleetKeys } from './simulate-keys.ts';
 import { runTarget } from './simulate-target.ts';
 
 const HELP = `
@@ -183,7 +184,7 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     .option('--root-keys <file>', 'target mode: CSV system_title,root_key of provisioned terminals')
     .option(
       '--write-root-keys <file>',
-      'target mode: write the fleet keys as CSV (to provision them), then run',
+      'write the fleet (same seed and options) with new random root keys as a CSV for `gridtrust terminals import`, and exit',
     )
     .option('--speed <x>', 'target mode: simulated seconds per wall second', '1')
     .option('--duration <s>', 'target mode: wall-clock seconds to run', '60')
@@ -208,6 +209,15 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
         else
           ctx.io.out(
             `wrote ${doc.records} evidence lines to ${doc.file}; ground truth in ${doc.truthFile}\n`,
+          );
+        return;
+      }
+      if (flags.writeRootKeys !== undefined) {
+        const doc = writeFleetKeys(flags, flags.writeRootKeys);
+        if (flags.json === true) printJson(ctx.io, doc);
+        else
+          ctx.io.out(
+            `wrote ${String(doc.terminals)} terminals to ${flags.writeRootKeys}\nnext: ${String(doc.next)}\n`,
           );
         return;
       }
