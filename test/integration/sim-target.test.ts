@@ -56,11 +56,11 @@ describe('gridtrust simulate --target', () => {
       frames: number;
       framesFailed: number;
       framesRejected: Record<string, number>;
-      groundTruth: { mismatches: number };
+      truthCheck: { mismatches: number };
     };
     expect(r.frames).toBeGreaterThan(500);
     expect(r.framesFailed).toBe(0);
-    expect(r.groundTruth.mismatches).toBe(0);
+    expect(r.truthCheck.mismatches).toBe(0);
     expect(Object.keys(r.framesRejected).length).toBeGreaterThanOrEqual(3);
     expect(code).toBe(0);
     await env.platform.pipeline.flush();

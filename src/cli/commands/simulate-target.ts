@@ -156,7 +156,7 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
     framesAcked: counts.acked,
     framesFailed: counts.failed,
     framesRejected: counts.rejected,
-    groundTruth: target.observesRejections
+    truthCheck: target.observesRejections
       ? { matches: counts.truthMatches, mismatches: counts.truthMismatches }
       : 'not observable over MQTT 3.1.1 (every publish is acknowledged); see the platform metrics',
     expectedRejected: s.framesRejected,
@@ -166,10 +166,12 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
     fleetFrames: s.frames,
     seconds,
     framesPerSecond: counts.sent / seconds,
-    malicious: fleet.truth.map((t) => ({
+    malicious: fleet.truth.length,
+    groundTruth: fleet.truth.map((t) => ({
       terminal: t.terminal,
       attack: t.attack,
       onset: new Date(t.onset).toISOString(),
+      expectedRejection: t.expectedRejection,
     })),
     failed: counts.failed > 0 || counts.truthMismatches > 0,
   };
