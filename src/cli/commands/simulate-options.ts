@@ -30,6 +30,7 @@ export interface SimulateFlags {
   start?: string;
   load: string;
   encrypt?: string;
+  terminalsOut?: string;
   rootKeys?: string;
   writeRootKeys?: string;
   speed: string;

@@ -87,6 +87,25 @@ describe('gridtrust simulate --virtual', () => {
     expect(r.encrypted.sealedBytes).toBeGreaterThan(r.encrypted.sealedFrames * 33);
   });
 
+  it('writes one CSV row per terminal with --terminals-out (hierarchy, position, attack)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gt-sim-out-')), 'terminals.csv');
+    const { code } = await run([
+      '--virtual',
+      '--terminals',
+      '200',
+      '--hours',
+      '2',
+      '--malicious',
+      '0.1',
+      '--terminals-out',
+      file,
+    ]);
+    expect(code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(201);
+    expect(lines.filter((l) => /,[A-Z_]+,\d{4}-/.test(l))).toHaveLength(20);
+  });
+
   it.each([
     [['--virtual', '--terminals', '0'], 'GT_ERR_CLI_BAD_NUMBER'],
     [['--virtual', '--malicious', '1.5'], 'GT_ERR_CLI_BAD_NUMBER'],

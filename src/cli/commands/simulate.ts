@@ -1,4 +1,5 @@
 // `gridtrust simulate`: a terminal fleet in virtual time (--virtual) or against a running platform (--target).
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createManualClock, createRandom } from '../../core/index.ts';
 import { createKeyCache } from '../../protocol/index.ts';
@@ -18,6 +19,7 @@ import {
 } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
 import { LCL_DEFAULT_PATH } from '../data-files.ts';
+import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { exportEvidenceWorld } from '../trust/score-command.ts';
@@ -95,6 +97,7 @@ async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, u
   progress.done();
   const simSeconds = (performance.now() - began) / 1000;
   const sealed = encrypt > 0 ? sealSubset(fleet, collected, opts.seed ?? 1) : undefined;
+  if (f.terminalsOut !== undefined) writeTerminalsCsv(fleet, f.terminalsOut);
   return {
     ...summariseFleet(fleet),
     hours: opts.hours,
@@ -115,6 +118,39 @@ async function runVirtual(io: CliIo, f: SimulateFlags): Promise<Record<string, u
     })),
     ...(sealed === undefined ? {} : { encrypted: sealed }),
   };
+}
+
+/** One row per terminal: identity, place in the hierarchy, position, coverage, end state, attack. */
+function writeTerminalsCsv(fleet: Fleet, path: string): void {
+  const { layout: l, state: s } = fleet;
+  const attack = new Map(fleet.truth.map((t) => [t.index, t]));
+  const rows = l.ids.map((id, i) => {
+    const g = l.group[i] ?? -1;
+    const t = attack.get(i);
+    return [
+      id,
+      fleet.kindOf(i),
+      g >= 0 ? (l.fusion[g]?.id ?? '') : '',
+      (l.x[i] ?? 0).toFixed(1),
+      (l.y[i] ?? 0).toFixed(1),
+      COVERAGE_CLASSES[l.ce[i] ?? 0],
+      s.onBattery[i] === 1 ? (s.batteryJ[i] ?? 0).toFixed(2) : '',
+      Math.floor(s.eImpWh[i] ?? 0),
+      Math.floor(s.eExpWh[i] ?? 0),
+      t?.attack ?? '',
+      t === undefined ? '' : new Date(t.onset).toISOString(),
+    ].join(',');
+  });
+  const head =
+    'system_title,kind,fusion_terminal,x_m,y_m,coverage,battery_j,energy_import_wh,energy_export_wh,attack,onset';
+  try {
+    writeFileSync(path, `${head}\n${rows.join('\n')}\n`);
+  } catch (cause) {
+    throw new CliError('GT_ERR_CLI_USAGE', `cannot write --terminals-out ${path}`, {
+      hint: 'check the directory',
+      cause,
+    });
+  }
 }
 
 /**
@@ -181,6 +217,10 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     .option('--start <iso>', 'simulated start time (default 2024-06-01T00:00Z)')
     .option('--load <file>', 'household load curves (wide CSV/.csv.gz of kWh per step)', LCL_DEFAULT_PATH)
     .option('--encrypt <n>', 'virtual mode: also seal real SGT1 frames for the first n terminals')
+    .option(
+      '--terminals-out <file>',
+      'virtual mode: write one CSV row per terminal (kind, group, position, CE, battery, registers, attack)',
+    )
     .option('--root-keys <file>', 'target mode: CSV system_title,root_key of provisioned terminals')
     .option(
       '--write-root-keys <file>',
