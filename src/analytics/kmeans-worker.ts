@@ -1,6 +1,8 @@
 // worker_threads entry: holds one shard of the matrix and runs the k-means kernel on request.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { createShard, runStep, type Matrix, type Shard, type StepInput } from './kmeans-kernel.ts';
+
+type Algorithm = 'lloyd' | 'hamerly' | 'elkan';
 
 interface LoadMessage {
   type: 'load';
@@ -10,21 +12,25 @@ interface LoadMessage {
   k: number;
   start: number;
   end: number;
-  algorithm: 'lloyd' | 'hamerly' | 'elkan';
+  algorithm: Algorithm;
 }
 type Message = LoadMessage | { type: 'step'; inp: StepInput };
 
-let shard: Shard | undefined;
-let algorithm: 'lloyd' | 'hamerly' | 'elkan' = 'lloyd';
+/** Answers load/step messages on the port; the shard state lives in this closure. */
+function serve(port: MessagePort): void {
+  let shard: Shard | undefined;
+  let algorithm: Algorithm = 'lloyd';
+  port.on('message', (msg: Message) => {
+    if (msg.type === 'load') {
+      shard = createShard(msg.data, msg.d, { start: msg.start, end: msg.end, labels: msg.labels, k: msg.k });
+      algorithm = msg.algorithm;
+      port.postMessage(true);
+      return;
+    }
+    if (shard === undefined) throw new Error('kmeans worker: step before load');
+    const out = runStep(algorithm, shard, msg.inp);
+    port.postMessage(out, [out.sums.buffer as ArrayBuffer, out.counts.buffer as ArrayBuffer]);
+  });
+}
 
-parentPort?.on('message', (msg: Message) => {
-  if (msg.type === 'load') {
-    shard = createShard(msg.data, msg.d, { start: msg.start, end: msg.end, labels: msg.labels, k: msg.k });
-    algorithm = msg.algorithm;
-    parentPort?.postMessage(true);
-    return;
-  }
-  if (shard === undefined) throw new Error('kmeans worker: step before load');
-  const out = runStep(algorithm, shard, msg.inp);
-  parentPort?.postMessage(out, [out.sums.buffer as ArrayBuffer, out.counts.buffer as ArrayBuffer]);
-});
+if (parentPort !== null) serve(parentPort);
