@@ -1,7 +1,7 @@
 // `gridtrust simulate --target URL`: the fleet as real clients (terminal agents) over MQTT or CoAP, in real or accelerated time.
 import { randomBytes } from 'node:crypto';
 import type { Clock, TerminalId, UnixMillis } from '../../core/index.ts';
-import { createFleet, summariseFleet, type Upload } from '../../sim/index.ts';
+import { createFleet, summariseFleet, type Fleet, type Upload } from '../../sim/index.ts';
 import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../../transport/index.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, type CliIo } from '../io.ts';
@@ -92,80 +92,107 @@ function createPool(limit: number) {
   };
 }
 
-/** Runs the fleet against the target until --duration wall seconds or --hours simulated hours pass. */
-export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<string, unknown>> {
-  const opts = fleetOptionsFrom(f);
-  const speed = parseNumberArg('--speed', f.speed, { min: 0.001, max: 1e6 });
-  const duration = parseNumberArg('--duration', f.duration, { min: 1, max: 30 * 86_400 });
+interface TargetSettings {
+  readonly speed: number;
+  readonly duration: number;
+  readonly concurrency: number;
+  readonly keys: Map<string, Buffer>;
+}
+
+/** Validates the target-mode flags (URL first, then numbers, then the key file). */
+function targetSettings(f: SimulateFlags): TargetSettings {
+  const scheme = parseTargetUrl(f.target ?? '').scheme; // a bad URL is reported before any key file is touched
   // CoAP confirmables retransmit after 2 s, so too many in flight turn into a retransmission storm
   // (measured: 10,000 terminals, 128 in flight ≈ 780 frames/s, 1,024 ≈ 140 frames/s); MQTT queues fine.
-  const auto = parseTargetUrl(f.target ?? '').scheme === 'coap' ? 128 : 1024;
   const concurrency =
     f.concurrency === 'auto'
-      ? auto
+      ? scheme === 'coap'
+        ? 128
+        : 1024
       : parseNumberArg('--concurrency', f.concurrency, { min: 1, max: 100_000, integer: true });
-  parseTargetUrl(f.target ?? ''); // a bad URL is reported before any key file is touched
+  const speed = parseNumberArg('--speed', f.speed, { min: 0.001, max: 1e6 });
+  const duration = parseNumberArg('--duration', f.duration, { min: 1, max: 30 * 86_400 });
   if (f.rootKeys === undefined) {
     throw new CliError('GT_ERR_CLI_MISSING_SECRET', "target mode needs the terminals' root keys", {
       hint: 'pass --root-keys FILE; create one with --write-root-keys FILE and import it with `gridtrust terminals import --csv FILE`',
     });
   }
-  const keys = readRootKeys(f.rootKeys);
-  const titles = [...keys.keys()].slice(0, opts.terminals) as TerminalId[];
+  return { speed, duration, concurrency, keys: readRootKeys(f.rootKeys) };
+}
+
+/** Runs the fleet against the target until --duration wall seconds or --hours simulated hours pass. */
+export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<string, unknown>> {
+  const opts = fleetOptionsFrom(f);
+  const set = targetSettings(f);
+  const titles = [...set.keys.keys()].slice(0, opts.terminals) as TerminalId[];
   const loadShapes = loadShapesFrom(f.load);
-  const start = Math.floor(Date.now() / 900_000) * 900_000 - 900_000;
+  const start = Math.floor(Date.now() / 900_000) * 900_000 - 900_000; // first tick at once
   const endSim = start + 900_000 + opts.hours * 3_600_000;
-  const clock = scaledClock(start, speed, endSim);
-  const fleet = createFleet({
-    ...opts,
-    terminals: titles.length,
-    titles,
-    loadShapes,
-    clock,
-    collect: true,
-  });
+  const clock = scaledClock(start, set.speed, endSim);
+  const fleet = createFleet({ ...opts, terminals: titles.length, titles, loadShapes, clock, collect: true });
   const target = await openTarget(f.target ?? '', titles.length);
   const counts: Counts = { sent: 0, acked: 0, failed: 0, rejected: {}, truthMatches: 0, truthMismatches: 0 };
-  const senders = createSenders({ keys, target, counts, seed: opts.seed ?? 1 });
-  const pool = createPool(concurrency);
-  const progress = createProgress(io, 'simulate', duration, f.json === true);
+  const senders = createSenders({ keys: set.keys, target, counts, seed: opts.seed ?? 1 });
+  const began = Date.now();
+  await driveFleet({ fleet, set, endSim, send: (u) => senders.send(u), counts, io, quiet: f.json === true });
+  await target.close();
+  const seconds = (Date.now() - began) / 1000;
+  return {
+    terminals: titles.length,
+    target: f.target,
+    ...targetResult(fleet, counts, target.observesRejections),
+    simulatedHours: (fleet.time() - start) / 3_600_000,
+    intervals: Math.round((fleet.time() - start) / 900_000),
+    seconds,
+    framesPerSecond: counts.sent / seconds,
+  };
+}
+
+interface Drive {
+  readonly fleet: Fleet;
+  readonly set: TargetSettings;
+  readonly endSim: number;
+  readonly send: (u: Upload) => Promise<void>;
+  readonly counts: Counts;
+  readonly io: CliIo;
+  readonly quiet: boolean;
+}
+
+/** Advances the fleet with the clock; each frame leaves after its NB-IoT uplink latency ÷ speed [§6.3]. */
+async function driveFleet(d: Drive): Promise<void> {
+  const pool = createPool(d.set.concurrency);
+  const progress = createProgress(d.io, 'simulate', d.set.duration, d.quiet);
   const began = Date.now();
   const inFlight = new Set<Promise<void>>();
-  // each frame leaves after its NB-IoT uplink latency (§6.3, scaled by --speed) [A]
   const dispatch = (u: Upload): void => {
-    const wait = new Promise<void>((r) => setTimeout(r, (u.latencyS * 1000) / speed));
-    const p = wait.then(() => pool.run(() => senders.send(u)));
+    const wait = new Promise<void>((r) => setTimeout(r, (u.latencyS * 1000) / d.set.speed));
+    const p = wait.then(() => pool.run(() => d.send(u)));
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
-  while ((Date.now() - began) / 1000 < duration && fleet.time() < endSim) {
-    for (const tick of fleet.advance()) for (const u of tick.uploads) dispatch(u);
-    progress.update((Date.now() - began) / 1000, `${counts.sent} frames`);
+  while ((Date.now() - began) / 1000 < d.set.duration && d.fleet.time() < d.endSim) {
+    for (const tick of d.fleet.advance()) for (const u of tick.uploads) dispatch(u);
+    progress.update((Date.now() - began) / 1000, `${d.counts.sent} frames`);
     await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.all([...inFlight]);
   await pool.drained();
   progress.done();
-  await target.close();
-  const seconds = (Date.now() - began) / 1000;
+}
+
+function targetResult(fleet: Fleet, counts: Counts, observes: boolean): Record<string, unknown> {
   const s = summariseFleet(fleet);
   return {
-    terminals: titles.length,
-    target: f.target,
     frames: counts.sent,
     framesAcked: counts.acked,
     framesFailed: counts.failed,
     framesRejected: counts.rejected,
-    truthCheck: target.observesRejections
+    truthCheck: observes
       ? { matches: counts.truthMatches, mismatches: counts.truthMismatches }
       : 'not observable over MQTT 3.1.1 (every publish is acknowledged); see the platform metrics',
     expectedRejected: s.framesRejected,
     energyJoules: s.energyJoules,
-    simulatedHours: (fleet.time() - start) / 3_600_000,
-    intervals: Math.round((fleet.time() - start) / 900_000),
     fleetFrames: s.frames,
-    seconds,
-    framesPerSecond: counts.sent / seconds,
     malicious: fleet.truth.length,
     groundTruth: fleet.truth.map((t) => ({
       terminal: t.terminal,
