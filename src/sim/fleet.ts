@@ -86,50 +86,15 @@ const HOUR_MS = 3_600_000;
  * clock.advance(15 * 60_000); const [tick] = fleet.advance(); // tick.uploads: §7.3 records + ground truth
  */
 export function createFleet(o: FleetOptions): Fleet {
-  const rnd = o.random ?? createRandom(o.seed ?? 1);
-  const malicious = o.malicious ?? 0;
-  if (!(malicious >= 0 && malicious <= 1)) {
-    throw new SimError('GT_ERR_SIM_BAD_OPTION', `malicious must be in 0..1, got ${malicious}`, {
-      hint: 'give the share of malicious terminals, e.g. 0.1',
-    });
-  }
-  const layout = createLayout(o, rnd.fork());
   const start = Math.floor(o.clock.now() / INTERVAL_MS) * INTERVAL_MS;
-  const truth = assignFrameAttacks(
-    {
-      ids: layout.ids,
-      ratio: malicious,
-      start: start as UnixMillis,
-      onsetWindowMs: o.onsetWindowMs ?? 6 * HOUR_MS,
-      ...(o.attackKinds === undefined ? {} : { kinds: o.attackKinds }),
-    },
-    rnd.fork(),
-  );
-  const batteryKinds = new Set((o.batteryKinds ?? ['meter']).map((k) => KIND[k]));
-  const state = createFleetState(
-    { layout, shapes: o.loadShapes, batteryJ: o.batteryJ ?? BATTERY_5WH_J, batteryKinds, truth },
-    rnd.fork(),
-  );
-  const grid = createGridState(layout);
-  const tally = createTally();
-  const stepRnd = rnd.fork();
-  const base: Omit<ReportCtx, 'collect'> = {
-    layout,
-    state,
-    grid,
-    rnd: stepRnd,
-    profile: energyProfile(o.energyProfile ?? 'field'),
-    batching: o.batching ?? '4x-day',
-    overheadBytes: o.overheadBytes ?? DEFAULT_FRAME_OVERHEAD_BYTES,
-    tally,
-    scratch: { t: 0, u: 0, i: 0, p: 0, q: 0, pf: 0, f: 0 },
-  };
+  const { base, truth } = buildFleet(o, start);
+  const { layout, state, grid, tally } = base;
   const rows = new Map<number, ProfileRow[]>();
+  const limit = o.collect === true ? layout.size : typeof o.collect === 'number' ? o.collect : 0;
   let last = start;
   const tick = (tEnd: number): FleetTick => {
     const out: Upload[] = [];
-    stepPhysics({ layout, state, grid, shapes: o.loadShapes, rnd: stepRnd }, tEnd);
-    const limit = o.collect === true ? layout.size : typeof o.collect === 'number' ? o.collect : 0;
+    stepPhysics({ layout, state, grid, shapes: o.loadShapes, rnd: base.rnd }, tEnd);
     reportInterval(limit > 0 ? { ...base, collect: { out, rows, limit } } : base, tEnd);
     return { t: tEnd as UnixMillis, uploads: out };
   };
@@ -150,6 +115,46 @@ export function createFleet(o: FleetOptions): Fleet {
     time: () => last as UnixMillis,
     kindOf: (i) => TERMINAL_KINDS[layout.kind[i] ?? 0] ?? 'meter',
   };
+}
+
+/** Draws the layout, the attackers and every terminal's parameters (in this order, from forks of one seed). */
+function buildFleet(
+  o: FleetOptions,
+  start: number,
+): { base: Omit<ReportCtx, 'collect'>; truth: AttackTruth[] } {
+  const rnd = o.random ?? createRandom(o.seed ?? 1);
+  const malicious = o.malicious ?? 0;
+  if (!(malicious >= 0 && malicious <= 1)) {
+    throw new SimError('GT_ERR_SIM_BAD_OPTION', `malicious must be in 0..1, got ${malicious}`, {
+      hint: 'give the share of malicious terminals, e.g. 0.1',
+    });
+  }
+  const layout = createLayout(o, rnd.fork());
+  const truth = assignFrameAttacks(
+    {
+      ids: layout.ids,
+      ratio: malicious,
+      start: start as UnixMillis,
+      onsetWindowMs: o.onsetWindowMs ?? 6 * HOUR_MS,
+      ...(o.attackKinds === undefined ? {} : { kinds: o.attackKinds }),
+    },
+    rnd.fork(),
+  );
+  const batteryKinds = new Set((o.batteryKinds ?? ['meter']).map((k) => KIND[k]));
+  const init = { layout, shapes: o.loadShapes, batteryJ: o.batteryJ ?? BATTERY_5WH_J, batteryKinds, truth };
+  const state = createFleetState(init, rnd.fork());
+  const base = {
+    layout,
+    state,
+    grid: createGridState(layout),
+    rnd: rnd.fork(),
+    profile: energyProfile(o.energyProfile ?? 'field'),
+    batching: o.batching ?? '4x-day',
+    overheadBytes: o.overheadBytes ?? DEFAULT_FRAME_OVERHEAD_BYTES,
+    tally: createTally(),
+    scratch: { t: 0, u: 0, i: 0, p: 0, q: 0, pf: 0, f: 0 },
+  };
+  return { base, truth };
 }
 
 /** Median and 90th percentile of a sample (NaN when empty). */
