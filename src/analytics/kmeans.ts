@@ -16,7 +16,7 @@ export interface KmeansOptions {
   tol?: number;
   /** @default 1 */
   nInit?: number;
-  /** @default 'lloyd' */
+  /** @default 'elkan' */
   algorithm?: KmeansAlgorithm;
 }
 
@@ -291,7 +291,7 @@ export async function runKmeans(
     k,
     maxIter: options.maxIter ?? 300,
     tol: options.tol ?? 1e-6,
-    algorithm: options.algorithm ?? 'lloyd',
+    algorithm: options.algorithm ?? 'elkan',
   };
   const nInit = options.initCentres === undefined ? Math.max(1, options.nInit ?? 1) : 1;
   let best: KmeansResult | undefined;

@@ -297,8 +297,8 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
     .option('--tol <x>', 'stop when J changes by less than this ratio; 0 runs exactly --max-iter', '1e-6')
     .option(
       '--algorithm <name>',
-      'lloyd (every distance, expanded form, blocked; fastest on the benchmark), or hamerly / elkan (exact, triangle-inequality bounds skip distance computations)',
-      'lloyd',
+      'elkan (exact; triangle-inequality bounds skip distance computations), hamerly (same, one lower bound), or lloyd (every distance, blocked expanded form)',
+      'elkan',
     )
     .option('--threads <n>', 'worker threads (default: all cores)')
     .option(
