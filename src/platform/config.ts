@@ -20,6 +20,10 @@ export const PlatformConfigSchema = Type.Object(
     gatewayClientId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** MQTT protocol version towards the external broker: 4 (3.1.1) or 5 (shared subscription). */
     gatewayProtocol: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(5)])),
+    /** MQTT 5 shared-subscription group of this platform's gateways. */
+    gatewayShareGroup: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    /** Seconds the external broker keeps the gateway session; 0 = clean session. */
+    gatewaySessionExpirySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 604_800 })),
     maxFrameBytes: Type.Integer({ minimum: 33, maximum: 65536 }),
     batchMaxFrames: Type.Integer({ minimum: 1, maximum: 100_000 }),
     batchMaxDelayMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
@@ -50,6 +54,8 @@ export const PLATFORM_DEFAULTS = Object.freeze({
 export const ENV_PREFIX = 'GRIDTRUST_';
 
 const NUMERIC = new Set([
+  'gatewayProtocol',
+  'gatewaySessionExpirySeconds',
   'mqttPort',
   'coapPort',
   'httpPort',

@@ -153,6 +153,10 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
             url: o.config.externalMqttUrl,
             clientId: o.config.gatewayClientId ?? `gridtrust-gw-${o.config.tenant}`,
             protocolVersion: o.config.gatewayProtocol ?? 5,
+            ...(o.config.gatewayShareGroup ? { shareGroup: o.config.gatewayShareGroup } : {}),
+            ...(o.config.gatewaySessionExpirySeconds !== undefined
+              ? { sessionExpirySeconds: o.config.gatewaySessionExpirySeconds }
+              : {}),
             onError,
           });
     if (gateway !== undefined) opened.push(gateway);

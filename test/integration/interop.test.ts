@@ -86,6 +86,9 @@ describe.each([5, 4] as const)(
           externalMqttUrl: 'mqtt://127.0.0.1:1883',
           gatewayClientId: `gt-it-gw-${randomBytes(4).toString('hex')}`,
           gatewayProtocol: version,
+          // A private share group and a clean session: other gateways on this Mosquitto are not ours.
+          gatewayShareGroup: `it${randomBytes(4).toString('hex')}`,
+          gatewaySessionExpirySeconds: 0,
         },
       });
     });

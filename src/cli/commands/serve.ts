@@ -88,6 +88,9 @@ async function serve(io: CliIo, f: ServeFlags): Promise<void> {
     rootKeyOf: rootKeysFromRegistry(registry),
     clock,
     log: (l) => io.err(`${l}\n`),
+  }).catch(async (e: unknown) => {
+    await dd.store.close(); // release the database (and its read worker) so the process can exit
+    throw e;
   });
   const ready = {
     mqttPort: platform.mqttPort,

@@ -11,7 +11,13 @@ import { resolvePlatformConfig } from '../config.ts';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../embedded.ts';
 import { coapLink, mqttLink } from '../links.ts';
 import { createPlatformRegistry, provisionTerminals, rootKeysFromRegistry } from '../provision.ts';
-import { createDemoFleetStats, planDemoFleet, runDemoFleet, type DemoFleetStats } from './fleet.ts';
+import {
+  createDemoFleetStats,
+  planDemoFleet,
+  runDemoFleet,
+  type DemoFleetStats,
+  type DemoTerminal,
+} from './fleet.ts';
 import { flagTerminals, scoreDetection, type Flagged } from './flagging.ts';
 
 /** Options of {@link runDemo}. */
@@ -72,38 +78,42 @@ async function openLinks(platform: EmbeddedPlatform, n: number) {
   return { pool, coap, close };
 }
 
-/** Runs the whole demo and returns its summary; every socket is closed when it resolves. */
-export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
-  const started = o.clock.monotonic();
-  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridtrust-demo-'));
+/** Opens the store, provisions the fleet and starts the platform on free ports. */
+async function startDemoPlatform(o: DemoOptions, dataDir: string, fleet: readonly DemoTerminal[]) {
   const store = await openSqliteStore({ path: join(dataDir, 'gridtrust.db') });
-  const kek = randomBytes(32); // demo only: the master key lives as long as the process
-  const random = createRandom(o.seed);
-  const fleet = planDemoFleet({
-    terminals: o.terminals,
-    malicious: o.malicious,
-    random: random.fork(),
-    shapes: o.shapes,
-  });
-  const at = o.clock.now();
-  const registry = createPlatformRegistry({ store, masterKey: kek, clock: o.clock, actor: 'demo' });
-  await provisionTerminals(
-    registry,
-    fleet.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
-  );
-  const config = resolvePlatformConfig({
-    flags: { dataDir, mqttPort: 0, coapPort: 0, httpPort: 0, cycleMs: CYCLE_MS },
-  });
-  const platform = await startEmbeddedPlatform({
-    config,
-    store,
-    rootKeyOf: rootKeysFromRegistry(registry),
-    clock: o.clock,
-    ...(o.log ? { log: o.log } : {}),
-  });
-  o.onStarted?.(platform);
+  try {
+    const kek = randomBytes(32); // demo only: the master key lives as long as the process
+    const registry = createPlatformRegistry({ store, masterKey: kek, clock: o.clock, actor: 'demo' });
+    await provisionTerminals(
+      registry,
+      fleet.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
+    );
+    const config = resolvePlatformConfig({
+      flags: { dataDir, mqttPort: 0, coapPort: 0, httpPort: 0, cycleMs: CYCLE_MS },
+    });
+    const platform = await startEmbeddedPlatform({
+      config,
+      store,
+      rootKeyOf: rootKeysFromRegistry(registry),
+      clock: o.clock,
+      ...(o.log ? { log: o.log } : {}),
+    });
+    return { platform, store };
+  } catch (e) {
+    await store.close(); // release the database so the process can exit
+    throw e;
+  }
+}
+
+/** Connects the fleet's links and runs it for the demo's duration, reporting progress. */
+async function driveFleet(
+  o: DemoOptions,
+  platform: EmbeddedPlatform,
+  fleet: readonly DemoTerminal[],
+  stats: DemoFleetStats,
+) {
+  const started = o.clock.monotonic();
   const links = await openLinks(platform, fleet.length);
-  const stats = createDemoFleetStats();
   const timer = setInterval(() => {
     const s = platform.pipeline.stats();
     const rejected = Object.values(s.rejected).reduce((a, b) => a + (b ?? 0), 0);
@@ -125,7 +135,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       rogues: o.malicious > 0 ? Math.max(1, Math.round((o.terminals * o.malicious) / 10)) : 0,
       durationMs: o.durationS * 1000,
       intervalMs: (o.intervalS ?? 2) * 1000,
-      random: random.fork(),
+      random: createRandom(o.seed).fork(),
       shapes: o.shapes,
       now: () => o.clock.now(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -135,15 +145,31 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     clearInterval(timer);
     await links.close();
   }
-  await platform.pipeline.flush();
-  const summary = await summarise(platform, store, { fleet, stats, at, threshold: o.flagThreshold ?? 2 });
-  await platform.close();
-  return {
-    ...summary,
-    dataDir,
-    loadCurves: o.shapes === null ? 'synthetic' : 'lcl',
-    seconds: (o.clock.monotonic() - started) / 1000,
-  };
+}
+
+/** Runs the whole demo and returns its summary; every socket is closed when it settles. */
+export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
+  const started = o.clock.monotonic();
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridtrust-demo-'));
+  const fleet = planDemoFleet({
+    terminals: o.terminals,
+    malicious: o.malicious,
+    random: createRandom(o.seed),
+    shapes: o.shapes,
+  });
+  const at = o.clock.now();
+  const { platform, store } = await startDemoPlatform(o, dataDir, fleet);
+  try {
+    o.onStarted?.(platform);
+    const stats = createDemoFleetStats();
+    await driveFleet(o, platform, fleet, stats);
+    await platform.pipeline.flush();
+    const summary = await summarise(platform, store, { fleet, stats, at, threshold: o.flagThreshold ?? 2 });
+    const loadCurves = o.shapes === null ? ('synthetic' as const) : ('lcl' as const);
+    return { ...summary, dataDir, loadCurves, seconds: (o.clock.monotonic() - started) / 1000 };
+  } finally {
+    await platform.close();
+  }
 }
 
 async function summarise(

@@ -53,7 +53,10 @@ function handlerWith(opts: CoapServerOptions) {
  */
 export async function startCoapServer(opts: CoapServerOptions): Promise<Listener> {
   // piggybackReplyMs: give the group commit time so the answer rides on the ACK [RFC7252-5.2.1].
-  const server: Server = createServer({ piggybackReplyMs: 500, type: 'udp4' }, handlerWith(opts));
+  const server: Server = createServer(
+    { piggybackReplyMs: 500, type: 'udp4', reuseAddr: false },
+    handlerWith(opts),
+  );
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, rejectP) => {
     server.once('error', (e) =>

@@ -78,7 +78,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     publishTo(aedes, toDownlinkTopic(title), reply).catch((e: unknown) => opts.onError?.(e));
   };
   const server = createServer((socket) => aedes.handle(socket));
-  const port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1').catch(async (e: unknown) => {
+    await new Promise<void>((resolve) => aedes.close(() => resolve())); // stop its heartbeat timer
+    throw e;
+  });
   return {
     port,
     get connectedClients() {

@@ -13,8 +13,15 @@ export interface MqttGatewayOptions {
   protocolVersion?: 4 | 5;
   /** Persistent session id: unacked uplinks are redelivered to it after a restart. */
   clientId: string;
-  /** With MQTT 5: join `$share/gridtrust/...` so several gateways share the load. @default true */
+  /** With MQTT 5: join `$share/<group>/...` so several gateways share the load. @default true */
   shared?: boolean;
+  /** Shared-subscription group: gateways of one platform share one group. @default 'gridtrust' */
+  shareGroup?: string;
+  /**
+   * How long the broker keeps the session (and its unacked uplinks) after a disconnect, in seconds;
+   * 0 = a clean session that ends with the connection. @default 3600
+   */
+  sessionExpirySeconds?: number;
   onError?: (e: unknown) => void;
 }
 
@@ -55,12 +62,13 @@ function handleMessageWith(opts: MqttGatewayOptions, client: MqttClient) {
  */
 export async function startMqttGateway(opts: MqttGatewayOptions): Promise<MqttGateway> {
   const version = opts.protocolVersion ?? 5;
+  const expiry = opts.sessionExpirySeconds ?? 3600;
   const clientOpts: IClientOptions = {
     clientId: opts.clientId,
     protocolVersion: version,
-    clean: false,
+    clean: expiry === 0,
     reconnectPeriod: 1000,
-    ...(version === 5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
+    ...(version === 5 && expiry > 0 ? { properties: { sessionExpiryInterval: expiry } } : {}),
   };
   const client: MqttClient = mqtt.connect(opts.url, clientOpts);
   client.handleMessage = handleMessageWith(opts, client);
@@ -70,7 +78,11 @@ export async function startMqttGateway(opts: MqttGatewayOptions): Promise<MqttGa
       client.once('connect', () => resolve());
       client.once('error', reject);
     });
-    const filter = version === 5 && opts.shared !== false ? SHARED_UPLINK_FILTER : UPLINK_FILTER;
+    const group = opts.shareGroup ?? 'gridtrust';
+    const filter =
+      version === 5 && opts.shared !== false
+        ? SHARED_UPLINK_FILTER.replace('gridtrust', group)
+        : UPLINK_FILTER;
     await client.subscribeAsync(filter, { qos: 1 });
   } catch (cause) {
     client.end(true);
