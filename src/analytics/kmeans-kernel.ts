@@ -1,5 +1,4 @@
 // The per-shard k-means kernels (Lloyd with the expanded distance, Hamerly, Elkan), shared by inline and worker runs.
-import { elkanStep } from './kmeans-elkan.ts';
 
 /** Row-major float matrix (one row per curve). */
 export type Matrix = Float32Array | Float64Array;
@@ -263,16 +262,4 @@ export function hamerlyStep(s: Shard, inp: StepInput): StepOutput {
     for (let i = s.start; i < s.end; i++) sse += squaredDistance(s.data, i, inp.centres, labels[i] ?? 0, s.d);
   }
   return { sums: s.sums.slice(), counts: s.counts.slice(), changed, sse };
-}
-
-/** Runs the kernel of the chosen algorithm on a shard. */
-export function runStep(algorithm: 'lloyd' | 'hamerly' | 'elkan', s: Shard, inp: StepInput): StepOutput {
-  switch (algorithm) {
-    case 'lloyd':
-      return lloydStep(s, inp);
-    case 'hamerly':
-      return hamerlyStep(s, inp);
-    case 'elkan':
-      return elkanStep(s, inp);
-  }
 }

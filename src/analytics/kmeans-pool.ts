@@ -2,16 +2,10 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  createShard,
-  runStep,
-  type Matrix,
-  type Shard,
-  type StepInput,
-  type StepOutput,
-} from './kmeans-kernel.ts';
+import { createShard, type Matrix, type Shard, type StepInput, type StepOutput } from './kmeans-kernel.ts';
+import { runStep } from './kmeans-step.ts';
 
-/** The k-means algorithms: plain Lloyd (expanded distance) or Hamerly (same result, fewer distances). */
+/** The k-means algorithms: Lloyd (every distance, expanded form), Hamerly or Elkan (same result, fewer distances). */
 export type KmeansAlgorithm = 'lloyd' | 'hamerly' | 'elkan';
 
 /** Runs one k-means phase on every shard of a loaded matrix; shard results come back in shard order. */

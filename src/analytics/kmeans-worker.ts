@@ -1,6 +1,7 @@
 // worker_threads entry: holds one shard of the matrix and runs the k-means kernel on request.
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { createShard, runStep, type Matrix, type Shard, type StepInput } from './kmeans-kernel.ts';
+import { createShard, type Matrix, type Shard, type StepInput } from './kmeans-kernel.ts';
+import { runStep } from './kmeans-step.ts';
 
 type Algorithm = 'lloyd' | 'hamerly' | 'elkan';
 
