@@ -14,7 +14,7 @@ import {
   type Listener,
   type MqttGateway,
 } from '../transport/index.ts';
-import { startApi, type ApiServer } from '../api/index.ts';
+import { startApi, type ApiDeps, type ApiServer } from '../api/index.ts';
 import type { PlatformConfig } from './config.ts';
 import { ingestMetrics } from './metrics.ts';
 import { createTerminalCache, type RootKeyProvider, type TerminalCache } from './terminal-cache.ts';
@@ -115,87 +115,91 @@ async function buildPipeline(
   });
 }
 
+interface Listeners {
+  broker: EmbeddedBroker;
+  coap: Listener;
+  gateway: MqttGateway | undefined;
+  api: ApiServer;
+  /** Everything opened so far, in opening order (closed in that order: stop intake first). */
+  opened: { close(): Promise<void> }[];
+}
+
+function gatewayOptions(c: PlatformConfig, url: string) {
+  return {
+    url,
+    clientId: c.gatewayClientId ?? `gridtrust-gw-${c.tenant}`,
+    protocolVersion: c.gatewayProtocol ?? 5,
+    ...(c.gatewayShareGroup ? { shareGroup: c.gatewayShareGroup } : {}),
+    ...(c.gatewaySessionExpirySeconds !== undefined
+      ? { sessionExpirySeconds: c.gatewaySessionExpirySeconds }
+      : {}),
+  };
+}
+
+/** Starts MQTT, CoAP, the optional gateway and the API; on failure closes what was opened and throws. */
+async function startListeners(
+  o: EmbeddedPlatformOptions,
+  x: { sink: FrameSink; onError: (e: unknown) => void; apiDeps: ApiDeps },
+): Promise<Listeners> {
+  const { host, maxFrameBytes: maxPayload } = o.config;
+  const common = { sink: x.sink, host, maxPayload, onError: x.onError };
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const broker = await startEmbeddedBroker({ ...common, port: o.config.mqttPort });
+    opened.push(broker);
+    const coap = await startCoapServer({ ...common, port: o.config.coapPort });
+    opened.push(coap);
+    const url = o.config.externalMqttUrl;
+    const gateway =
+      url === undefined
+        ? undefined
+        : await startMqttGateway({ ...gatewayOptions(o.config, url), sink: x.sink, onError: x.onError });
+    if (gateway !== undefined) opened.push(gateway);
+    const api = await startApi({ port: o.config.httpPort, host, deps: x.apiDeps });
+    opened.push(api);
+    return { broker, coap, gateway, api, opened };
+  } catch (e) {
+    for (const l of opened) await l.close().catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Starts the embedded preset on the configured ports (0 = free port). */
 export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> {
   const log = o.log ?? (() => undefined);
   const bus = createInProcessBus((e) => log(`bus subscriber failed: ${String(e)}`));
   const cache = createTerminalCache(o.store, o.rootKeyOf);
-  const loaded = await cache.refresh();
-  log(`loaded ${loaded} terminals`);
+  log(`loaded ${await cache.refresh()} terminals`);
   const pipeline = await buildPipeline(o, cache, bus);
-  const sink: FrameSink = pipeline;
   const onError = (e: unknown) =>
     log(`ingest fault (frame not acknowledged): ${e instanceof Error ? e.message : String(e)}`);
-  const host = o.config.host;
-  const opened: { close(): Promise<void> }[] = [];
-  try {
-    const broker = await startEmbeddedBroker({
-      sink,
-      port: o.config.mqttPort,
-      host,
-      maxPayload: o.config.maxFrameBytes,
-      onError,
-    });
-    opened.push(broker);
-    const coap: Listener = await startCoapServer({
-      sink,
-      port: o.config.coapPort,
-      host,
-      maxPayload: o.config.maxFrameBytes,
-      onError,
-    });
-    opened.push(coap);
-    const gateway: MqttGateway | undefined =
-      o.config.externalMqttUrl === undefined
-        ? undefined
-        : await startMqttGateway({
-            sink,
-            url: o.config.externalMqttUrl,
-            clientId: o.config.gatewayClientId ?? `gridtrust-gw-${o.config.tenant}`,
-            protocolVersion: o.config.gatewayProtocol ?? 5,
-            ...(o.config.gatewayShareGroup ? { shareGroup: o.config.gatewayShareGroup } : {}),
-            ...(o.config.gatewaySessionExpirySeconds !== undefined
-              ? { sessionExpirySeconds: o.config.gatewaySessionExpirySeconds }
-              : {}),
-            onError,
-          });
-    if (gateway !== undefined) opened.push(gateway);
-    const api: ApiServer = await startApi({
-      port: o.config.httpPort,
-      host,
-      deps: apiDeps(o.store, pipeline, cache),
-    });
-    return {
-      mqttPort: broker.port,
-      coapPort: coap.port,
-      httpPort: api.port,
-      httpUrl: api.url,
-      pipeline,
-      cache,
-      bus,
-      broker,
-      sendCommand: async (terminal, body) => {
-        const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });
-        if (!sealed.ok) return false;
-        const topic = toDownlinkTopic(terminal);
-        await Promise.all([
-          broker.publishDownlink(topic, sealed.frame),
-          gateway?.publishDownlink(topic, sealed.frame),
-        ]);
-        return true;
-      },
-      close: async () => {
-        for (const l of opened) await l.close().catch(onError);
-        await pipeline.flush();
-        await api.close();
-        await bus.close();
-        await o.store.close();
-      },
-    };
-  } catch (e) {
-    for (const l of opened) await l.close().catch(() => undefined);
-    throw e;
-  }
+  const l = await startListeners(o, { sink: pipeline, onError, apiDeps: apiDeps(o.store, pipeline, cache) });
+  return {
+    mqttPort: l.broker.port,
+    coapPort: l.coap.port,
+    httpPort: l.api.port,
+    httpUrl: l.api.url,
+    pipeline,
+    cache,
+    bus,
+    broker: l.broker,
+    sendCommand: async (terminal, body) => {
+      const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });
+      if (!sealed.ok) return false;
+      const topic = toDownlinkTopic(terminal);
+      await Promise.all([
+        l.broker.publishDownlink(topic, sealed.frame),
+        l.gateway?.publishDownlink(topic, sealed.frame),
+      ]);
+      return true;
+    },
+    close: async () => {
+      for (const x of l.opened) await x.close().catch(onError);
+      await pipeline.flush();
+      await bus.close();
+      await o.store.close();
+    },
+  };
 }
 
 function apiDeps(store: Store, pipeline: IngestPipeline, cache: TerminalCache) {
