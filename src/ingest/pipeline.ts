@@ -14,6 +14,7 @@ import {
   resolveKey,
   type ReplayState,
   type Sgt1Header,
+  type TerminalKeys,
   type VerifyContext,
 } from '../protocol/index.ts';
 import { createBatchWriter, type BatchWriter, type WriteItem } from './batch-writer.ts';
@@ -166,26 +167,28 @@ async function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<In
     item.reading = toReading(header, decoded.telemetry, now);
     accountDelay(s, tid, cycle, now - item.reading.ts);
   }
-  let reply: Uint8Array | undefined;
-  if (decoded.ok && header.ackReq) {
-    const d = s.downlink.next(tid, header.keyVersion);
-    (item.replay as ReplayWindowUpdate[]).push(d.update);
-    reply = sealDownlink({
-      terminal: resolved.terminal,
-      systemTitle: header.systemTitle,
-      version: header.keyVersion,
-      fc: d.fc,
-      ctype: CTYPE.COMMAND_RESULT,
-      body: ackBody(header.fc),
-      keyCache: s.o.verify.keyCache,
-    });
-  }
+  const reply = decoded.ok && header.ackReq ? ackFor(s, header, resolved.terminal, item) : undefined;
   await commitItem(s, header, item);
   if (!decoded.ok) return rejectWith(s, decoded.reason, tid);
   s.ev.count(tid, cycle, 'replies');
   s.stats.accepted++;
   if (item.reading !== undefined) s.o.onAccepted?.(item.reading);
   return reply === undefined ? { ok: true } : { ok: true, reply };
+}
+
+/** Seals the ctype 0x04 answer to an ackReq frame; its downlink counter joins the same commit. */
+function ackFor(s: State, header: Sgt1Header, terminal: TerminalKeys, item: WriteItem): Uint8Array {
+  const d = s.downlink.next(header.terminalId, header.keyVersion);
+  (item.replay as ReplayWindowUpdate[]).push(d.update);
+  return sealDownlink({
+    terminal,
+    systemTitle: header.systemTitle,
+    version: header.keyVersion,
+    fc: d.fc,
+    ctype: CTYPE.COMMAND_RESULT,
+    body: ackBody(header.fc),
+    keyCache: s.o.verify.keyCache,
+  });
 }
 
 function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number): void {
