@@ -27,7 +27,7 @@ export { evaluateFlexibility, flexibilityByCluster } from './flexibility.ts';
 export type { KCandidate, KSelection } from './kselect.ts';
 export { daviesBouldin, silhouette, elbow, chooseK } from './kselect.ts';
 export type { CrossTab, PatternSummary } from './patterns.ts';
-export { summarisePatterns } from './patterns.ts';
+export { summarisePatterns, seasonSubset } from './patterns.ts';
 export type { SeasonalSeries, Pair } from './forecast-features.ts';
 export { FEATURES } from './forecast-features.ts';
 export type { Regressor } from './regressor.ts';

@@ -68,3 +68,18 @@ export function summarisePatterns(
     customers,
   };
 }
+
+/** The rows of a curve matrix that fall in one season, as a new matrix. */
+export function seasonSubset(
+  curves: DailyCurves,
+  cal: DayCalendar,
+  season: (typeof SEASONS)[number],
+): { data: Float64Array; n: number; d: number } {
+  const rows: number[] = [];
+  curves.day.forEach((day, i) => {
+    if (cal.season(day) === season) rows.push(i);
+  });
+  const data = new Float64Array(rows.length * curves.d);
+  rows.forEach((r, i) => data.set(curves.data.subarray(r * curves.d, (r + 1) * curves.d), i * curves.d));
+  return { data, n: rows.length, d: curves.d };
+}

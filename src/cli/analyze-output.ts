@@ -56,6 +56,7 @@ export function drawCentres(
   centres: readonly number[][],
   shares: readonly number[],
   normalisation: string,
+  name = 'cluster-centres',
 ): void {
   const series: LineSeries[] = centres.map((c, j) => ({
     name: `P${j + 1} (${(100 * (shares[j] ?? 0)).toFixed(1)} %)`,
@@ -63,7 +64,7 @@ export function drawCentres(
     x: HOURS,
   }));
   out.figure(
-    'cluster-centres',
+    name,
     lineChart({
       title: `Typical load patterns (k-means centres, ${normalisation} normalised)`,
       xLabel: 'hour of day (UTC)',
@@ -73,7 +74,7 @@ export function drawCentres(
     }),
   );
   out.csv(
-    'cluster-centres',
+    name,
     ['cluster', ...HOURS.map((h) => `h${h}`)],
     centres.map((c, j) => [`P${j + 1}`, ...c.map((v) => v.toFixed(6))]),
   );

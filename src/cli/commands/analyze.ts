@@ -10,6 +10,8 @@ import {
   runKmeans,
   silhouette,
   summarisePatterns,
+  seasonSubset,
+  SEASONS,
   type CleaningReport,
   type CurveMatrix,
   type DailyCurves,
@@ -79,6 +81,7 @@ interface ClusterFlags extends CleaningFlags {
   algorithm: string;
   threads?: string;
   exportCurves?: string;
+  bySeason?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -194,16 +197,50 @@ async function runClusters(f: ClusterFlags, ctx: CommandContext): Promise<void> 
       ex,
     );
     const seconds = (performance.now() - t0) / 1000;
-    report(f, ctx, { loaded, r, seconds, selection, threads });
+    const seasons =
+      f.bySeason === true && loaded.curves !== undefined
+        ? await clusterSeasons(loaded.curves, k, setup)
+        : undefined;
+    report(f, ctx, { loaded, r, seconds, selection, threads, seasons });
   } finally {
     await ex.close();
   }
+}
+
+interface SeasonClusters {
+  season: string;
+  curves: number;
+  inertia: number;
+  iterations: number;
+  shares: number[];
+  centroids: number[][];
+}
+
+/** "Cluster within each season" [analytics §2]: one k-means per meteorological season. */
+async function clusterSeasons(curves: DailyCurves, k: number, s: RunSetup): Promise<SeasonClusters[]> {
+  const cal = createDayCalendar();
+  const out: SeasonClusters[] = [];
+  for (const season of SEASONS) {
+    const m = seasonSubset(curves, cal, season);
+    if (m.n < k) continue;
+    const r = await runKmeans(m, { k, random: s.random.fork(), ...s.opts }, s.ex);
+    out.push({
+      season,
+      curves: m.n,
+      inertia: r.inertia,
+      iterations: r.iterations,
+      shares: r.sizes.map((v) => v / m.n),
+      centroids: centresOf(r, m.d),
+    });
+  }
+  return out;
 }
 
 function report(
   f: ClusterFlags,
   ctx: CommandContext,
   o: {
+    seasons?: SeasonClusters[] | undefined;
     loaded: LoadedCurves;
     r: KmeansResult;
     seconds: number;
@@ -236,6 +273,7 @@ function report(
     cleaning: rep,
     kSelection: o.selection,
     patterns,
+    seasons: o.seasons,
   };
   if (f.out !== undefined) {
     const out = openOutDir(f.out);
@@ -301,6 +339,10 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
       'elkan',
     )
     .option('--threads <n>', 'worker threads (default: all cores)')
+    .option(
+      '--by-season',
+      'also cluster the curves of each season separately (DJF, MAM, JJA, SON) with the same k',
+    )
     .option(
       '--export-curves <file.npy>',
       'write the clustered matrix (after cleaning and normalisation) as float64 .npy',
