@@ -90,10 +90,7 @@ function rawAeadOpensPerSec(jobs: readonly Job[], rootKeys: ReadonlyMap<string, 
 
 async function startPlatform(terminals: readonly Terminal[]) {
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-ingest-'));
-  const store = await openSqliteStore({
-    path: join(dir, 'gridtrust.db'),
-    ...(process.env.GT_BENCH_SYNC === 'normal' ? { synchronous: 'normal' as const } : {}),
-  });
+  const store = await openSqliteStore({ path: join(dir, 'gridtrust.db') });
   const clock = createSystemClock();
   const registry = createPlatformRegistry({ store, masterKey: randomBytes(32), clock, actor: 'bench' });
   await provisionTerminals(
@@ -110,94 +107,128 @@ async function startPlatform(terminals: readonly Terminal[]) {
   return { platform, store, dir };
 }
 
-/** Runs the bench; figures are medians over rounds. */
-export async function runBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+interface Plan {
+  terminals: Terminal[];
+  rounds: Job[][];
+  window: number;
+  tick: (what: string) => void;
+  done: () => void;
+}
+
+/** Raw broker: the same aedes setup and publishers, a sink that acknowledges at once (no pipeline). */
+async function measureRawBroker(p: Plan) {
+  const broker = await startEmbeddedBroker({
+    sink: { handleFrame: () => Promise.resolve({ ok: true }), recordRejection: () => undefined },
+  });
+  const clients = await connectPublishers(broker.port, CONNECTIONS, 'raw');
+  const out = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    out.push(await publishRound(clients, p.rounds[r]!, p.window));
+    p.tick('raw broker');
+  }
+  await Promise.all(clients.map((c) => c.endAsync()));
+  await broker.close();
+  return out;
+}
+
+/** End to end: verify, account, durable SQLite commit, then PUBACK. */
+async function measureEndToEnd(p: Plan) {
+  const env = await startPlatform(p.terminals);
+  const clients = await connectPublishers(env.platform.mqttPort, CONNECTIONS, 'e2e');
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    rounds.push(await publishRound(clients, p.rounds[ROUNDS + r]!, p.window));
+    p.tick('end to end');
+  }
+  await Promise.all(clients.map((c) => c.endAsync()));
+  const stored = await env.store.countReadings();
+  const stats = env.platform.pipeline.stats();
+  await env.platform.close();
+  rmSync(env.dir, { recursive: true, force: true });
+  return { rounds, stored, stats };
+}
+
+/**
+ * Pipeline with the store, no transport: the frames handed straight to handleFrame, after one
+ * warm-up round (a running platform's key cache holds every terminal's derived keys).
+ */
+async function measurePipeline(p: Plan): Promise<number[]> {
+  const env = await startPlatform(p.terminals);
+  const handleAll = (jobs: readonly Job[]) =>
+    Promise.all(jobs.map((j) => env.platform.pipeline.handleFrame(j.frame, { transport: 'direct' })));
+  await handleAll(p.rounds[2 * ROUNDS]!);
+  const out = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const jobs = p.rounds[r]!; // fresh counters for this platform
+    const t0 = performance.now();
+    await handleAll(jobs);
+    out.push(jobs.length / ((performance.now() - t0) / 1000));
+    p.tick('pipeline');
+  }
+  await env.platform.close();
+  rmSync(env.dir, { recursive: true, force: true });
+  return out;
+}
+
+function plan(ctx: BenchContext): Plan {
   const nTerm = Math.max(100, Math.round(2000 * ctx.scale));
   const perTerminal = Math.max(2, Math.round(10 * ctx.scale));
   const terminals: Terminal[] = Array.from({ length: nTerm }, () => {
     const title = randomBytes(8);
     return { id: title.toString('hex') as TerminalId, title, rootKey: randomBytes(32) };
   });
-  // About one frame in flight per terminal (a terminal waits for its ack), spread over the connections.
-  const window = Math.max(1, Math.round(nTerm / CONNECTIONS));
   const progress = createProgress(ctx.io, 'bench ingest', 4 * ROUNDS + 1, ctx.quiet);
   let step = 0;
-  const tick = (what: string) => progress.update(++step, what);
   const rounds = Array.from({ length: ROUNDS * 2 + 1 }, (_, r) =>
     makeJobs(terminals, perTerminal, 1 + r * perTerminal),
   );
-  const rootKeys = new Map(terminals.map((t) => [t.id as string, t.rootKey]));
-  const aead = Array.from({ length: ROUNDS }, () => rawAeadOpensPerSec(rounds[0]!.slice(0, 5000), rootKeys));
-  tick('aead');
-
-  // Raw broker: the same aedes setup and publishers, a sink that acknowledges at once (no pipeline).
-  const broker = await startEmbeddedBroker({
-    sink: { handleFrame: () => Promise.resolve({ ok: true }), recordRejection: () => undefined },
-  });
-  const rawClients = await connectPublishers(broker.port, CONNECTIONS, 'raw');
-  const raw = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    raw.push(await publishRound(rawClients, rounds[r]!, window));
-    tick('raw broker');
-  }
-  await Promise.all(rawClients.map((c) => c.endAsync()));
-  await broker.close();
-
-  // End to end: verify, account, durable SQLite commit, then PUBACK.
-  const e2eEnv = await startPlatform(terminals);
-  const clients = await connectPublishers(e2eEnv.platform.mqttPort, CONNECTIONS, 'e2e');
-  const e2e = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    e2e.push(await publishRound(clients, rounds[ROUNDS + r]!, window));
-    tick('end to end');
-  }
-  await Promise.all(clients.map((c) => c.endAsync()));
-  const stored = await e2eEnv.store.countReadings();
-  const e2eStats = e2eEnv.platform.pipeline.stats();
-  await e2eEnv.platform.close();
-  rmSync(e2eEnv.dir, { recursive: true, force: true });
-
-  // Pipeline with the store, no transport: same frames handed straight to handleFrame. One warm-up
-  // round first (derives every terminal's keys once, as a running platform's key cache holds them).
-  const pipeEnv = await startPlatform(terminals);
-  const handleAll = (jobs: readonly Job[]) =>
-    Promise.all(jobs.map((j) => pipeEnv.platform.pipeline.handleFrame(j.frame, { transport: 'direct' })));
-  await handleAll(rounds[2 * ROUNDS]!);
-  const pipe = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const jobs = rounds[r]!; // fresh counters for this platform
-    const t0 = performance.now();
-    await handleAll(jobs);
-    pipe.push(jobs.length / ((performance.now() - t0) / 1000));
-    tick('pipeline');
-  }
-  await pipeEnv.platform.close();
-  rmSync(pipeEnv.dir, { recursive: true, force: true });
-  progress.done();
-  const rawBroker = median(raw.map((x) => x.perSec));
-  const endToEnd = median(e2e.map((x) => x.perSec));
-  const rawAead = median(aead);
-  const pipeline = median(pipe);
+  // About one frame in flight per terminal (a terminal waits for its ack), spread over the connections.
+  const window = Math.max(1, Math.round(nTerm / CONNECTIONS));
   return {
-    terminals: nTerm,
-    framesPerRound: rounds[0]!.length,
-    frameBytes: rounds[0]![0]!.frame.length,
+    terminals,
+    rounds,
+    window,
+    tick: (what) => progress.update(++step, what),
+    done: () => progress.done(),
+  };
+}
+
+const round2 = (x: number) => Number(x.toFixed(2));
+
+/** Runs the bench; figures are medians over rounds. */
+export async function runBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const p = plan(ctx);
+  const rootKeys = new Map(p.terminals.map((t) => [t.id as string, t.rootKey]));
+  const rawAead = median(
+    Array.from({ length: ROUNDS }, () => rawAeadOpensPerSec(p.rounds[0]!.slice(0, 5000), rootKeys)),
+  );
+  p.tick('aead');
+  const raw = await measureRawBroker(p);
+  const e2e = await measureEndToEnd(p);
+  const pipeline = median(await measurePipeline(p));
+  p.done();
+  const rawBroker = median(raw.map((x) => x.perSec));
+  const endToEnd = median(e2e.rounds.map((x) => x.perSec));
+  return {
+    terminals: p.terminals.length,
+    framesPerRound: p.rounds[0]!.length,
+    frameBytes: p.rounds[0]![0]!.frame.length,
     rounds: ROUNDS,
     connections: CONNECTIONS,
-    inFlightPerConnection: window,
+    inFlightPerConnection: p.window,
     rawBrokerMessagesPerSec: Math.round(rawBroker),
     endToEndFramesPerSec: Math.round(endToEnd),
     endToEndVsRawBroker: Number((endToEnd / rawBroker).toFixed(3)),
     rawAeadOpensPerSec: Math.round(rawAead),
     pipelineFramesPerSec: Math.round(pipeline),
     pipelineVsRawAead: Number((pipeline / rawAead).toFixed(3)),
-    ackLatencyP50Ms: Number(median(e2e.map((x) => x.p50Ms)).toFixed(2)),
-    ackLatencyP99Ms: Number(median(e2e.map((x) => x.p99Ms)).toFixed(2)),
-    rawBrokerAckLatencyP50Ms: Number(median(raw.map((x) => x.p50Ms)).toFixed(2)),
-    failedPublishes: e2e.reduce((a, x) => a + x.failed, 0),
-    storedReadings: stored,
-    endToEndCommits: e2eStats.commits,
-    framesPerCommit: Math.round(e2eStats.committedFrames / Math.max(1, e2eStats.commits)),
+    ackLatencyP50Ms: round2(median(e2e.rounds.map((x) => x.p50Ms))),
+    ackLatencyP99Ms: round2(median(e2e.rounds.map((x) => x.p99Ms))),
+    rawBrokerAckLatencyP50Ms: round2(median(raw.map((x) => x.p50Ms))),
+    failedPublishes: e2e.rounds.reduce((a, x) => a + x.failed, 0),
+    storedReadings: e2e.stored,
+    endToEndCommits: e2e.stats.commits,
+    framesPerCommit: Math.round(e2e.stats.committedFrames / Math.max(1, e2e.stats.commits)),
     targets: { endToEndVsRawBroker: 0.7, pipelineVsRawAead: 0.5 },
   };
 }
