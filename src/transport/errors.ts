@@ -1,8 +1,7 @@
 // Transport error class and its closed set of codes (infrastructure faults only).
 import { GridtrustError, type GridtrustErrorOptions } from '../core/index.ts';
 
-export type TransportErrorCode =
-  'GT_ERR_TRANSPORT_LISTEN' | 'GT_ERR_TRANSPORT_CONNECT' | 'GT_ERR_TRANSPORT_SEND';
+export type TransportErrorCode = 'GT_ERR_TRANSPORT_LISTEN' | 'GT_ERR_TRANSPORT_CONNECT';
 
 /** Thrown when a socket cannot be bound or a broker cannot be reached (send failures are values). */
 export class TransportError extends GridtrustError<TransportErrorCode> {
