@@ -6,7 +6,7 @@ import { createShard, type Matrix, type Shard, type StepInput, type StepOutput }
 import { runStep } from './kmeans-step.ts';
 
 /** The k-means algorithms: Lloyd (every distance, expanded form), Hamerly or Elkan (same result, fewer distances). */
-export type KmeansAlgorithm = 'lloyd' | 'hamerly' | 'elkan';
+export type KmeansAlgorithm = 'lloyd' | 'hamerly' | 'elkan' | 'lloyd-simd';
 
 /** Runs one k-means phase on every shard of a loaded matrix; shard results come back in shard order. */
 export interface KmeansExecutor {

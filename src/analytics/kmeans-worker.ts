@@ -3,7 +3,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { createShard, type Matrix, type Shard, type StepInput } from './kmeans-kernel.ts';
 import { runStep } from './kmeans-step.ts';
 
-type Algorithm = 'lloyd' | 'hamerly' | 'elkan';
+type Algorithm = 'lloyd' | 'hamerly' | 'elkan' | 'lloyd-simd';
 
 interface LoadMessage {
   type: 'load';

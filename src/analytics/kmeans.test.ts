@@ -58,7 +58,7 @@ describe('runKmeans', () => {
     const workers = createWorkerExecutor(2);
     try {
       for (const ex of [inline, workers]) {
-        for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
+        for (const algorithm of ['lloyd', 'hamerly', 'elkan', 'lloyd-simd'] as const) {
           const r = await runKmeans(
             m,
             { k, random: createRandom(1), initCentres: init, maxIter: 15, tol: 0, algorithm },

@@ -3,6 +3,7 @@ import type { Random } from '../core/index.ts';
 import { AnalyticsError } from './errors.ts';
 import { squaredDistance, type Matrix, type StepOutput } from './kmeans-kernel.ts';
 import type { KmeansAlgorithm, KmeansExecutor } from './kmeans-pool.ts';
+import { simdAvailable } from './kmeans-simd.ts';
 
 /** Options of {@link runKmeans}. */
 export interface KmeansOptions {
@@ -16,7 +17,7 @@ export interface KmeansOptions {
   tol?: number;
   /** @default 1 */
   nInit?: number;
-  /** @default 'elkan' */
+  /** @default 'lloyd-simd' when the curve length is a multiple of 4, else 'elkan' */
   algorithm?: KmeansAlgorithm;
 }
 
@@ -189,8 +190,8 @@ async function runOnce(
   const { k } = o;
   const { d } = m;
   const labels = await ex.load({ data: m.data, n: m.n, d, k, algorithm: o.algorithm });
-  let totalSq = 0;
-  for (let i = 0; i < m.n * d; i++) totalSq += (m.data[i] ?? 0) ** 2;
+  let totalSq = 0; // only the convergence test needs J, so --tol 0 skips this pass
+  if (o.tol > 0) for (let i = 0; i < m.n * d; i++) totalSq += (m.data[i] ?? 0) ** 2;
   let centres: Float64Array = start;
   let phase: 'init' | 'step' = 'init';
   let drift: Float64Array = new Float64Array(k);
@@ -291,7 +292,7 @@ export async function runKmeans(
     k,
     maxIter: options.maxIter ?? 300,
     tol: options.tol ?? 1e-6,
-    algorithm: options.algorithm ?? 'elkan',
+    algorithm: options.algorithm ?? (simdAvailable(m.d) ? 'lloyd-simd' : 'elkan'),
   };
   const nInit = options.initCentres === undefined ? Math.max(1, options.nInit ?? 1) : 1;
   let best: KmeansResult | undefined;

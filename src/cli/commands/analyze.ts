@@ -16,6 +16,7 @@ import {
   type CurveMatrix,
   type DailyCurves,
   type KCandidate,
+  type KmeansAlgorithm,
   type KmeansExecutor,
   type KmeansResult,
   type Normalisation,
@@ -114,7 +115,7 @@ function parseRange(text: string): number[] {
 interface RunSetup {
   ex: KmeansExecutor;
   random: Random;
-  opts: { maxIter: number; tol: number; nInit: number; algorithm: 'lloyd' | 'hamerly' | 'elkan' };
+  opts: { maxIter: number; tol: number; nInit: number; algorithm: KmeansAlgorithm };
   init?: Float64Array;
 }
 
@@ -141,12 +142,12 @@ async function selectK(
 }
 
 function toSetup(f: ClusterFlags, ex: KmeansExecutor): RunSetup {
-  const algorithms = ['lloyd', 'hamerly', 'elkan'] as const;
+  const algorithms = ['lloyd-simd', 'lloyd', 'hamerly', 'elkan'] as const;
   const algorithm = algorithms.find((a) => a === f.algorithm);
   if (algorithm === undefined) {
     throw new CliError(
       'GT_ERR_CLI_USAGE',
-      `--algorithm must be lloyd, hamerly or elkan, got "${f.algorithm}"`,
+      `--algorithm must be lloyd-simd, lloyd, hamerly or elkan, got "${f.algorithm}"`,
       { hint: 'e.g. --algorithm hamerly' },
     );
   }
@@ -335,8 +336,8 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
     .option('--tol <x>', 'stop when J changes by less than this ratio; 0 runs exactly --max-iter', '1e-6')
     .option(
       '--algorithm <name>',
-      'elkan (exact; triangle-inequality bounds skip distance computations), hamerly (same, one lower bound), or lloyd (every distance, blocked expanded form)',
-      'elkan',
+      'lloyd-simd (WebAssembly SIMD distance block, f32), lloyd (JavaScript, blocked expanded form, double), elkan or hamerly (exact, triangle-inequality bounds skip distance computations)',
+      'lloyd-simd',
     )
     .option('--threads <n>', 'worker threads (default: all cores)')
     .option(
