@@ -23,10 +23,22 @@ const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface SimdState {
   memory: WasmMemory;
-  assign: (x: number, rows: number, d: number, c: number, k: number, norms: number, labels: number) => void;
+  assign: (
+    x: number,
+    rows: number,
+    d: number,
+    c: number,
+    k: number,
+    norms: number,
+    labels: number,
+    sums: number,
+    counts: number,
+  ) => number;
   centresAt: number;
   normsAt: number;
   labelsAt: number;
+  sumsAt: number;
+  countsAt: number;
 }
 
 const STATES = new WeakMap<Shard, SimdState>();
@@ -45,26 +57,25 @@ function stateOf(s: Shard, k: number): SimdState {
   const known = STATES.get(s);
   if (known !== undefined) return known;
   const rows = s.end - s.start;
-  const bytes = rows * s.d * 4 + k * s.d * 4 + k * 4 + rows * 4 + 64;
+  const centresAt = rows * s.d * 4;
+  const normsAt = centresAt + k * s.d * 4;
+  const labelsAt = normsAt + k * 4;
+  const sumsAt = Math.ceil((labelsAt + rows * 4) / 16) * 16;
+  const countsAt = sumsAt + k * s.d * 8;
   const instance = new WASM.Instance(new WASM.Module(Buffer.from(KMEANS_ASSIGN_WASM, 'base64')));
   const memory = instance.exports.memory as WasmMemory;
-  memory.grow(Math.ceil(bytes / 65_536));
+  memory.grow(Math.ceil((countsAt + k * 8) / 65_536));
   new Float32Array(memory.buffer, 0, rows * s.d).set(s.data.subarray(s.start * s.d, s.end * s.d));
-  const centresAt = rows * s.d * 4;
-  const state: SimdState = {
-    memory,
-    assign: instance.exports.assign as SimdState['assign'],
-    centresAt,
-    normsAt: centresAt + k * s.d * 4,
-    labelsAt: centresAt + k * s.d * 4 + k * 4,
-  };
+  new Int32Array(memory.buffer, labelsAt, rows).fill(-1);
+  const assign = instance.exports.assign as SimdState['assign'];
+  const state: SimdState = { memory, assign, centresAt, normsAt, labelsAt, sumsAt, countsAt };
   STATES.set(s, state);
   return state;
 }
 
 /**
- * One Lloyd iteration with the distance block in WebAssembly SIMD (f32, like scikit-learn on f32
- * input); the per-cluster sums and the reported SSE are accumulated in double from the original rows.
+ * One Lloyd iteration entirely in WebAssembly SIMD: f32 distances (like scikit-learn on f32 input),
+ * per-cluster sums and counts accumulated in f64. The reported SSE is computed in double in JS.
  */
 export function lloydSimdStep(s: Shard, inp: StepInput): StepOutput {
   const { k } = inp;
@@ -72,26 +83,20 @@ export function lloydSimdStep(s: Shard, inp: StepInput): StepOutput {
   if (d % 4 !== 0) return lloydStep(s, inp); // the SIMD block reads 4 values at a time
   const st = stateOf(s, k);
   const rows = s.end - s.start;
-  new Float32Array(st.memory.buffer, st.centresAt, k * d).set(inp.centres);
-  new Float32Array(st.memory.buffer, st.normsAt, k).set(
-    centreNorms(Float64Array.from(new Float32Array(st.memory.buffer, st.centresAt, k * d)), k, d),
-  );
-  st.assign(0, rows, d, st.centresAt, k, st.normsAt, st.labelsAt);
-  const got = new Int32Array(st.memory.buffer, st.labelsAt, rows);
-  const sums = new Float64Array(k * d);
-  const counts = new Float64Array(k);
-  let changed = 0;
+  const buf = st.memory.buffer;
+  const c32 = new Float32Array(buf, st.centresAt, k * d);
+  c32.set(inp.centres);
+  new Float32Array(buf, st.normsAt, k).set(centreNorms(Float64Array.from(c32), k, d));
+  new Float64Array(buf, st.sumsAt, k * d + k).fill(0);
+  const changed = st.assign(0, rows, d, st.centresAt, k, st.normsAt, st.labelsAt, st.sumsAt, st.countsAt);
+  labels.set(new Int32Array(buf, st.labelsAt, rows), s.start);
   let sse = 0;
-  for (let r = 0; r < rows; r++) {
-    const i = s.start + r;
-    const b = got[r]!;
-    if (labels[i] !== b) changed++;
-    labels[i] = b;
-    counts[b]! += 1;
-    const xo = i * d;
-    const so = b * d;
-    for (let t = 0; t < d; t++) sums[so + t]! += data[xo + t]!;
-    if (inp.phase === 'final') sse += squaredDistance(data, i, inp.centres, b, d);
-  }
-  return { sums, counts, changed, sse };
+  if (inp.phase === 'final')
+    for (let i = s.start; i < s.end; i++) sse += squaredDistance(data, i, inp.centres, labels[i]!, d);
+  return {
+    sums: new Float64Array(buf, st.sumsAt, k * d).slice(),
+    counts: new Float64Array(buf, st.countsAt, k).slice(),
+    changed,
+    sse,
+  };
 }
