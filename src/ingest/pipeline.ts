@@ -96,6 +96,19 @@ function rejectWith(s: State, reason: IngestRejectReason, terminal: TerminalId |
   return { ok: false, reason };
 }
 
+/**
+ * A transport-level rejection (e.g. OVERSIZE on `gt/v1/<title>/up`): when the topic names a known
+ * terminal, the request is accounted in its evidence (a request without a valid reply), so the trust
+ * engine sees a terminal that keeps sending malformed traffic [trust-§6 requests vs replies].
+ */
+function rejectAtTransport(s: State, reason: IngestRejectReason, meta: IngestMeta): IngestOutcome {
+  const title = meta.topicTitle as TerminalId | undefined;
+  if (title === undefined || s.o.verify.lookupTerminal(title) === undefined)
+    return rejectWith(s, reason, null);
+  s.ev.count(title, Math.floor(s.o.verify.clock.now() / s.o.cycleMs), 'requests');
+  return rejectWith(s, reason, title);
+}
+
 /** Identifies one in-flight frame: its window and counter. */
 function pendingKey(h: Sgt1Header): string {
   return `${h.terminalId}|${h.purpose}|${h.keyVersion}|${h.fc}`;
@@ -135,7 +148,7 @@ function admit(s: State, bytes: Uint8Array, meta: IngestMeta, cycle: number) {
   s.ev.count(tid, cycle, 'requests');
   if (header.dir !== DIR.UP) return rejectWith(s, 'BAD_DIRECTION', tid);
   if (header.suite === SUITE.DLMS_TUNNEL) return rejectWith(s, 'UNKNOWN_SUITE', tid);
-  if (s.o.isRefused?.(tid) === true) return rejectWith(s, 'TERMINAL_QUARANTINED', tid);
+  if (s.o.isRefused?.(tid) === true) return rejectWith(s, 'QUARANTINED', tid);
   const resolved = resolveKey(header, s.o.verify);
   if (!resolved.ok) return rejectWith(s, resolved.reason, tid);
   return { header, frame, tid, resolved };
@@ -261,7 +274,7 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
   };
   return {
     handleFrame: (frame, meta) => handle(s, frame, meta),
-    recordRejection: (reason) => void rejectWith(s, reason, null),
+    recordRejection: (reason, meta) => void rejectAtTransport(s, reason, meta),
     stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
     flush: () => writer.flush(),
     sealDownlinkFor: (terminal, d) => sealFor(s, terminal, d),

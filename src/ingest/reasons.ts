@@ -2,8 +2,7 @@
 import type { RejectReason } from '../protocol/index.ts';
 
 /** Rejections found before or around frame verification (topic, method, path, direction, status). */
-export type IngestOnlyReason =
-  'BAD_TOPIC' | 'BAD_METHOD' | 'BAD_PATH' | 'BAD_DIRECTION' | 'TERMINAL_QUARANTINED';
+export type IngestOnlyReason = 'BAD_TOPIC' | 'BAD_METHOD' | 'BAD_PATH' | 'BAD_DIRECTION' | 'QUARANTINED';
 
 /** The closed set of reasons counted by the pipeline [SGT1-1.2 receiver rules: "count metric"]. */
 export type IngestRejectReason = RejectReason | IngestOnlyReason;
@@ -14,5 +13,5 @@ export const INGEST_REASONS: Readonly<Record<IngestOnlyReason, string>> = {
   BAD_METHOD: 'CoAP request method is not POST',
   BAD_PATH: 'CoAP request path is not /t',
   BAD_DIRECTION: 'a downlink (dir = 1) frame was sent to the uplink',
-  TERMINAL_QUARANTINED: 'the terminal is quarantined or retired; its frames are refused',
+  QUARANTINED: 'the terminal is quarantined or retired; its frames are refused',
 };

@@ -15,9 +15,13 @@ import {
   type MqttGateway,
 } from '../transport/index.ts';
 import { startApi, type ApiDeps, type ApiServer } from '../api/index.ts';
+import type { SchemeName } from '../trust/index.ts';
 import type { PlatformConfig } from './config.ts';
 import { ingestMetrics } from './metrics.ts';
 import { createTerminalCache, type RootKeyProvider, type TerminalCache } from './terminal-cache.ts';
+import { createTrustMonitor } from './trust-monitor.ts';
+import { startTrustCycles, type TrustCycleOptions, type TrustCycles } from './trust-cycles.ts';
+import type { TrustMonitor } from './trust-monitor.ts';
 
 /** Options of {@link startEmbeddedPlatform}. */
 export interface EmbeddedPlatformOptions {
@@ -27,6 +31,8 @@ export interface EmbeddedPlatformOptions {
   clock: Clock;
   /** Logs (stderr); never receives key material or payloads. */
   log?: (line: string) => void;
+  /** Online trust: scheme and a listener for each closed cycle's decisions (cycle length: config.cycleMs). */
+  trust?: { scheme?: SchemeName; onCycle?: TrustCycleOptions['onCycle'] };
 }
 
 /** A running platform. */
@@ -39,6 +45,8 @@ export interface EmbeddedPlatform {
   readonly cache: TerminalCache;
   readonly bus: Bus;
   readonly broker: EmbeddedBroker;
+  /** The trust monitor that scores each closed cycle and quarantines flagged terminals. */
+  readonly trust: TrustMonitor;
   /**
    * Sends a command (ctype 0x03, CBOR body) to a terminal on `gt/v1/<title>/down` (QoS 1), sealed
    * under its downlink key with a durably reserved counter. False when the terminal is unknown.
@@ -174,6 +182,19 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
   const onError = (e: unknown) =>
     log(`ingest fault (frame not acknowledged): ${e instanceof Error ? e.message : String(e)}`);
   const l = await startListeners(o, { sink: pipeline, onError, apiDeps: apiDeps(o.store, pipeline, cache) });
+  const cycles: TrustCycles = startTrustCycles({
+    ...(o.trust?.onCycle ? { onCycle: o.trust.onCycle } : {}),
+    monitor: createTrustMonitor({
+      store: o.store,
+      cache,
+      clock: o.clock,
+      ...(o.trust?.scheme ? { scheme: o.trust.scheme } : {}),
+    }),
+    cycleMs: o.config.cycleMs,
+    flush: () => pipeline.flush(),
+    clock: o.clock,
+    log,
+  });
   return {
     mqttPort: l.broker.port,
     coapPort: l.coap.port,
@@ -183,6 +204,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     cache,
     bus,
     broker: l.broker,
+    trust: cycles.monitor,
     sendCommand: async (terminal, body) => {
       const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });
       if (!sealed.ok) return false;
@@ -195,6 +217,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     },
     close: async () => {
       for (const x of l.opened) await x.close().catch(onError);
+      await cycles.stop();
       await pipeline.flush();
       await bus.close();
       await o.store.close();

@@ -1,5 +1,5 @@
 // Online trust in the running platform: score each closed cycle's ingest evidence, quarantine flagged
-// terminals (audited, refused by the pipeline as TERMINAL_QUARANTINED), and let an operator reinstate.
+// terminals (audited, refused by the pipeline as QUARANTINED), and let an operator reinstate.
 import type { Clock, TerminalId } from '../core/index.ts';
 import type { Store } from '../storage/index.ts';
 import {

@@ -23,7 +23,7 @@ export const COAP_CODE_BY_REASON: Readonly<Record<string, string>> = Object.free
   UNKNOWN_TERMINAL: '4.04',
   UNKNOWN_KEY: '4.04',
   KEY_NOT_USABLE: '4.03',
-  TERMINAL_QUARANTINED: '4.03',
+  QUARANTINED: '4.03',
   BAD_METHOD: '4.05',
   BAD_PATH: '4.04',
 });
