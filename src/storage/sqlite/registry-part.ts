@@ -87,7 +87,7 @@ export function createRegistryPart(
           insertTerminalsSync(ops, input.terminals);
           insertKeysSync(ops, input.keys);
           appendAuditSync(ops, input.audit);
-        })();
+        }).immediate();
       }),
     getTerminal: (id) => live(() => q.terminal.get(id)),
     listTerminals: (f = {}) => live(() => q.terminals.all(f.tenant ?? null, f.tenant ?? null)),
@@ -97,7 +97,7 @@ export function createRegistryPart(
         db.transaction(() => {
           insertKeysSync(ops, input.keys);
           appendAuditSync(ops, input.audit);
-        })();
+        }).immediate();
       }),
     getKey: (ref) =>
       live(() => {
@@ -105,7 +105,7 @@ export function createRegistryPart(
         return row === undefined ? undefined : toKey(row);
       }),
     listKeys: (terminal) => live(() => q.keys.all(terminal).map(toKey)),
-    transitionKey: (req) => live(() => db.transaction(() => transitionSync(q, ops, req))()),
-    setTerminalStatus: (c) => live(() => db.transaction(() => statusSync(q, ops, c))()),
+    transitionKey: (req) => live(() => db.transaction(() => transitionSync(q, ops, req)).immediate()),
+    setTerminalStatus: (c) => live(() => db.transaction(() => statusSync(q, ops, c)).immediate()),
   };
 }

@@ -1,4 +1,4 @@
-// SqliteStore: the embedded default store (better-sqlite3, WAL, versioned migrations, group commit, read worker).
+// SqliteStore: the embedded default store (better-sqlite3, WAL, migrations, group commit in a write worker, read worker).
 import Database from 'better-sqlite3';
 import type { TerminalId } from '../../core/index.ts';
 import type { AuditInput } from '../../keys/index.ts';
@@ -7,16 +7,14 @@ import { StorageError } from '../errors.ts';
 import { bitmapFromHex } from '../replay-merge.ts';
 import type {
   AggregateQuery,
-  CommitBatch,
-  CommitResult,
   ReadingQuery,
   RejectCounts,
   ReplayKey,
   ReplayUpdate,
+  GroupCommitOptions,
   Store,
 } from '../types.ts';
 import { validateBatch } from '../validate.ts';
-import { createGroupCommitter, type GroupCommitOptions } from './group-commit.ts';
 import { applyMigrations } from './migrations.ts';
 import {
   aggregateReadingsSql,
@@ -27,7 +25,8 @@ import {
 } from './read-queries.ts';
 import { createWorkerReader, type SqlReader } from './read-worker.ts';
 import { createRegistryPart, type Live } from './registry-part.ts';
-import { appendAuditSync, commitBatchSync, prepareWriteOps, type WriteOps } from './write-ops.ts';
+import { startWriteWorker } from './write-client.ts';
+import { appendAuditSync, prepareWriteOps, type WriteOps } from './write-ops.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its schema when missing. */
@@ -86,23 +85,32 @@ function createInlineReader(db: Database.Database): SqlReader {
  * @example
  * const store = await openSqliteStore({ path: '.gridtrust/gridtrust.db' });
  */
-export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const db = openDatabase(options);
   try {
-    return Promise.resolve(buildStore(options));
+    const committer = await startWriteWorker(
+      { path: options.path, synchronous: options.synchronous ?? 'full' },
+      options.groupCommit,
+    );
+    return buildStore(options, db, committer);
   } catch (e) {
-    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    db.close();
+    throw e;
   }
 }
 
-function buildStore(options: SqliteStoreOptions): SqliteStore {
-  const db = openDatabase(options);
+/**
+ * Ingestion batches (`commitBatch`) are written by the write worker, on its own connection and thread;
+ * the rare registry and audit writes stay on this connection. Both use IMMEDIATE transactions, so the
+ * two writers queue on SQLite's write lock (busy_timeout) instead of failing on a stale snapshot.
+ */
+function buildStore(
+  options: SqliteStoreOptions,
+  db: Database.Database,
+  committer: Awaited<ReturnType<typeof startWriteWorker>>,
+): SqliteStore {
   const ops = prepareWriteOps(db);
   const reader = options.readWorker === false ? createInlineReader(db) : createWorkerReader(options.path);
-  const committer = createGroupCommitter<CommitBatch, CommitResult>(
-    db,
-    (b) => commitBatchSync(ops, b),
-    options.groupCommit,
-  );
   let closed = false;
   const live: Live = (fn) => {
     if (closed)
@@ -130,7 +138,7 @@ function buildStore(options: SqliteStoreOptions): SqliteStore {
     close: async () => {
       if (closed) return;
       closed = true; // refuse new work first, then write what was accepted before
-      await committer.flush();
+      await committer.close();
       await reader.close();
       db.close();
     },
@@ -162,7 +170,7 @@ function createDataPart(db: Database.Database, ops: WriteOps, reader: SqlReader,
     getRejectCounts: () => live(() => toRejectCounts(q.rejects.all())),
     getEvidence: (f: Parameters<Store['getEvidence']>[0] = {}) => live(() => getEvidenceSql(reader, f)),
     appendAudit: (entries: readonly AuditInput[]) =>
-      live(() => db.transaction(() => appendAuditSync(ops, entries))()),
+      live(() => db.transaction(() => appendAuditSync(ops, entries)).immediate()),
     listAudit: (f: Parameters<Store['listAudit']>[0] = {}) => live(() => listAuditSql(reader, f)),
     verifyAudit: () => live(() => verifyAll(reader)),
   };

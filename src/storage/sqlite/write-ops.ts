@@ -2,10 +2,8 @@
 import type Database from 'better-sqlite3';
 import type { AuditInput, KeyRecord, TerminalRecord } from '../../keys/index.ts';
 import { GENESIS_HASH, chainAuditRecords } from '../audit-chain.ts';
-import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
 import { duplicate, unknownTerminal } from '../validate.ts';
-import type { AuditRecord, CommitBatch, CommitResult, ReplayUpdate } from '../types.ts';
-import { batchTerminals } from '../validate.ts';
+import type { AuditRecord } from '../types.ts';
 
 /** The statements one connection prepares once and reuses for every write. */
 export type WriteOps = ReturnType<typeof prepareWriteOps>;
@@ -82,57 +80,4 @@ export function insertKeysSync(ops: WriteOps, keys: readonly KeyRecord[]): void 
     }
     ops.insertKey.run({ ...k, wrapped: k.wrapped === null ? null : Buffer.from(k.wrapped) });
   }
-}
-
-function mergeReplaySync(ops: WriteOps, u: ReplayUpdate): void {
-  const row = ops.getReplay.get(u.terminal, u.purpose, u.dir, u.version);
-  const prev = row === undefined ? undefined : { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
-  const next = prev === undefined ? u.state : mergeReplayStates(prev, u.state);
-  ops.putReplay.run(u.terminal, u.purpose, u.dir, u.version, next.highest, bitmapToHex(next.bitmap));
-}
-
-/** Writes one (already validated) batch; throws on an unknown terminal so the savepoint rolls back. */
-export function commitBatchSync(ops: WriteOps, batch: CommitBatch): CommitResult {
-  for (const id of batchTerminals(batch)) if (ops.terminalExists.get(id) === undefined) unknownTerminal(id);
-  const duplicates: number[] = [];
-  let stored = 0;
-  (batch.readings ?? []).forEach((r, i) => {
-    const raw = r.raw == null ? null : Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
-    const info = ops.insertReading.run(
-      r.terminal,
-      r.purpose,
-      r.keyVersion,
-      r.fc,
-      r.ts,
-      r.receivedAt,
-      r.voltage ?? null,
-      r.current ?? null,
-      r.activePower ?? null,
-      r.reactivePower ?? null,
-      r.powerFactor ?? null,
-      r.frequency ?? null,
-      r.energyImport ?? null,
-      r.energyExport ?? null,
-      raw,
-    );
-    if (info.changes === 1) stored += 1;
-    else duplicates.push(i);
-  });
-  for (const u of batch.replayUpdates ?? []) mergeReplaySync(ops, u);
-  for (const e of batch.evidenceDeltas ?? []) {
-    ops.addEvidence.run(
-      e.terminal,
-      e.cycle,
-      e.requests ?? 0,
-      e.replies ?? 0,
-      e.duplicates ?? 0,
-      e.late ?? 0,
-      e.integrityFailures ?? 0,
-      e.delaySumMs ?? 0,
-      e.delayCount ?? 0,
-    );
-  }
-  for (const c of batch.rejectCounts ?? []) ops.addReject.run(c.reason, c.terminal ?? '', c.count);
-  appendAuditSync(ops, batch.audit ?? []);
-  return { stored, duplicates };
 }

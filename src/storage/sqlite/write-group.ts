@@ -1,0 +1,140 @@
+// Writes a packed group (inside the worker's transaction): a statement per reading, but one per replay
+// window, evidence row and reject counter of the whole group (aggregated first).
+import type { ReplayState } from '../types.ts';
+import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
+import { unknownTerminal } from '../validate.ts';
+import { EVIDENCE_COLS, READING_COLS, REPLAY_COLS, rowRange, type PackedGroup } from './write-codec.ts';
+import { appendAuditSync, type WriteOps } from './write-ops.ts';
+
+/** What one batch of the group wrote. */
+export interface BatchOutcome {
+  stored: number;
+  duplicates: number[];
+}
+
+const orNull = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
+
+/** Throws (rolling the transaction back) when a batch in [b0, b1) names an unknown terminal. */
+function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: number, b1: number): void {
+  const used = new Set<number>();
+  const [r0, r1] = rowRange(g.readingEnd, b0, b1);
+  for (let i = r0; i < r1; i++) used.add(g.readingTerm[i] ?? 0);
+  const [u0, u1] = rowRange(g.replayEnd, b0, b1);
+  for (let i = u0; i < u1; i++) used.add(g.replay[i * REPLAY_COLS + 4] ?? 0);
+  const [e0, e1] = rowRange(g.evidenceEnd, b0, b1);
+  for (let i = e0; i < e1; i++) used.add(g.evidence[i * EVIDENCE_COLS] ?? 0);
+  for (const ti of used) {
+    const id = g.terminals[ti] ?? '';
+    if (known.has(id)) continue; // terminals are never deleted, so a positive answer stays true
+    if (ops.terminalExists.get(id) === undefined) unknownTerminal(id);
+    known.add(id);
+  }
+}
+
+function insertReadings(ops: WriteOps, g: PackedGroup, b0: number, b1: number): BatchOutcome[] {
+  const out: BatchOutcome[] = [];
+  const a = g.readings;
+  for (let b = b0; b < b1; b++) {
+    const [r0, r1] = rowRange(g.readingEnd, b, b + 1);
+    const res: BatchOutcome = { stored: 0, duplicates: [] };
+    for (let i = r0; i < r1; i++) {
+      const o = i * READING_COLS;
+      const raw = g.raw?.[i] ?? null;
+      const info = ops.insertReading.run(
+        g.terminals[g.readingTerm[i] ?? 0],
+        a[o],
+        a[o + 1],
+        a[o + 2],
+        a[o + 3],
+        a[o + 4],
+        orNull(a[o + 5]),
+        orNull(a[o + 6]),
+        orNull(a[o + 7]),
+        orNull(a[o + 8]),
+        orNull(a[o + 9]),
+        orNull(a[o + 10]),
+        orNull(a[o + 11]),
+        orNull(a[o + 12]),
+        raw === null ? null : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
+      );
+      if (info.changes === 1) res.stored += 1;
+      else res.duplicates.push(i - r0);
+    }
+    out.push(res);
+  }
+  return out;
+}
+
+/** [SGT1-1.2] one merged window per (terminal, purpose, dir, version); windows never move backwards. */
+function mergeReplays(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
+  const windows = new Map<string, { key: [string, number, number, number]; state: ReplayState }>();
+  const [u0, u1] = rowRange(g.replayEnd, b0, b1);
+  for (let i = u0; i < u1; i++) {
+    const c = g.replay.subarray(i * REPLAY_COLS, (i + 1) * REPLAY_COLS);
+    const key: [string, number, number, number] = [
+      g.terminals[c[4] ?? 0] ?? '',
+      c[0] ?? 0,
+      c[1] ?? 0,
+      c[2] ?? 0,
+    ];
+    const state = { highest: c[3] ?? -1, bitmap: g.bitmaps[i] ?? 0n };
+    const k = key.join('|');
+    const prev = windows.get(k);
+    windows.set(k, { key, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
+  }
+  for (const { key, state } of windows.values()) {
+    const row = ops.getReplay.get(...key);
+    const next =
+      row === undefined
+        ? state
+        : mergeReplayStates({ highest: row.highest, bitmap: bitmapFromHex(row.bitmap) }, state);
+    ops.putReplay.run(...key, next.highest, bitmapToHex(next.bitmap));
+  }
+}
+
+/** Evidence is additive: one upsert per (terminal, cycle) of the group. */
+function addEvidence(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
+  const sums = new Map<string, number[]>();
+  const [e0, e1] = rowRange(g.evidenceEnd, b0, b1);
+  for (let i = e0; i < e1; i++) {
+    const c = g.evidence.subarray(i * EVIDENCE_COLS, (i + 1) * EVIDENCE_COLS);
+    const k = `${c[0]}|${c[1]}`;
+    const s = sums.get(k);
+    if (s === undefined) sums.set(k, Array.from(c));
+    else for (let j = 2; j < EVIDENCE_COLS; j++) s[j] = (s[j] ?? 0) + (c[j] ?? 0);
+  }
+  for (const s of sums.values()) ops.addEvidence.run(g.terminals[s[0] ?? 0], ...s.slice(1));
+}
+
+function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
+  const sums = new Map<string, { reason: string; terminal: string; count: number }>();
+  for (const list of g.rejects.slice(b0, b1)) {
+    for (const c of list ?? []) {
+      const k = `${c.reason}|${c.terminal ?? ''}`;
+      const s = sums.get(k);
+      if (s === undefined) sums.set(k, { reason: c.reason, terminal: c.terminal ?? '', count: c.count });
+      else s.count += c.count;
+    }
+  }
+  for (const s of sums.values()) ops.addReject.run(s.reason, s.terminal, s.count);
+}
+
+/**
+ * Writes batches [b0, b1) of `g` (inside the caller's transaction) and returns each batch's outcome.
+ * `known` caches terminals seen to exist, so the check costs a lookup per new terminal only.
+ */
+export function applyBatches(
+  ops: WriteOps,
+  g: PackedGroup,
+  known: Set<string>,
+  range: [number, number],
+): BatchOutcome[] {
+  const [b0, b1] = range;
+  checkTerminals(ops, g, known, b0, b1);
+  const out = insertReadings(ops, g, b0, b1);
+  mergeReplays(ops, g, b0, b1);
+  addEvidence(ops, g, b0, b1);
+  addRejects(ops, g, b0, b1);
+  for (const entries of g.audit.slice(b0, b1)) if (entries !== null) appendAuditSync(ops, entries);
+  return out;
+}

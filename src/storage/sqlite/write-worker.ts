@@ -1,0 +1,94 @@
+// Write worker body: owns the write connection; each packed group is one IMMEDIATE transaction, answered after COMMIT.
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { GridtrustError } from '../../core/index.ts';
+import type { PackedGroup } from './write-codec.ts';
+import { applyBatches, type BatchOutcome } from './write-group.ts';
+import { prepareWriteOps } from './write-ops.ts';
+
+/** What the main thread sends. */
+export type WriteRequest = { type: 'group'; id: number; group: PackedGroup } | { type: 'close' };
+
+/** A batch's failure, as data (errors do not cross threads with their class). */
+export interface WireError {
+  code: string;
+  message: string;
+  hint?: string | undefined;
+}
+
+/** What the worker answers. */
+export type WriteReply =
+  | { type: 'ready' }
+  | {
+      type: 'done';
+      id: number;
+      outcomes: ({ ok: true; value: BatchOutcome } | { ok: false; error: WireError })[];
+    }
+  | { type: 'failed'; id: number; error: WireError }
+  | { type: 'fatal'; error: WireError }
+  | { type: 'closed' };
+
+/** Options the main thread passes as workerData. */
+export interface WriteWorkerData {
+  path: string;
+  synchronous: 'full' | 'normal';
+}
+
+function toWire(e: unknown): WireError {
+  if (e instanceof GridtrustError) {
+    const err = e as GridtrustError;
+    return { code: err.code, message: err.message, hint: err.hint };
+  }
+  return { code: 'GT_ERR_STORAGE_WRITE', message: e instanceof Error ? e.message : String(e) };
+}
+
+function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): void {
+  const db = new Database(data.path, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${data.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const ops = prepareWriteOps(db);
+  const known = new Set<string>();
+  // Fast path: the whole group at once; on any failure nothing was written and each batch is redone
+  // in its own SAVEPOINT so that an invalid batch fails only its caller.
+  const fast = db.transaction((g: PackedGroup) => applyBatches(ops, g, known, [0, g.batches]));
+  const one = db.transaction((g: PackedGroup, i: number) => applyBatches(ops, g, known, [i, i + 1])[0]);
+  const isolated = db.transaction((g: PackedGroup) =>
+    Array.from({ length: g.batches }, (_, i) => {
+      try {
+        return { ok: true as const, value: one(g, i) ?? { stored: 0, duplicates: [] } };
+      } catch (e) {
+        return { ok: false as const, error: toWire(e) };
+      }
+    }),
+  );
+  const run = (id: number, g: PackedGroup): WriteReply => {
+    try {
+      try {
+        return { type: 'done', id, outcomes: fast.immediate(g).map((value) => ({ ok: true, value })) };
+      } catch {
+        return { type: 'done', id, outcomes: isolated.immediate(g) };
+      }
+    } catch (e) {
+      return { type: 'failed', id, error: toWire(e) };
+    }
+  };
+  port.on('message', (m: WriteRequest) => {
+    if (m.type === 'close') {
+      db.close();
+      port.postMessage({ type: 'closed' } satisfies WriteReply);
+      return;
+    }
+    port.postMessage(run(m.id, m.group));
+  });
+  port.postMessage({ type: 'ready' } satisfies WriteReply);
+}
+
+if (parentPort !== null) {
+  try {
+    start(parentPort, workerData as WriteWorkerData);
+  } catch (e) {
+    parentPort.postMessage({ type: 'fatal', error: toWire(e) } satisfies WriteReply);
+  }
+}
