@@ -1,4 +1,4 @@
-// Group commit: frames that arrive during a commit ride in the next one; failures keep the counters.
+// Batch assembly: one store batch per event-loop turn, resolved after its commit; failures keep the counters.
 import { describe, expect, it } from 'vitest';
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 import { createBatchWriter } from './batch-writer.ts';
@@ -44,7 +44,7 @@ function deferredStore() {
 const tickOnce = () => new Promise<void>((r) => setImmediate(r));
 
 describe('batch writer', () => {
-  it('resolves a frame only after its commit, and groups frames that arrived meanwhile', async () => {
+  it('resolves a frame only after its commit; frames of the next turn go as the next batch at once', async () => {
     const store = deferredStore();
     const w = createBatchWriter({ store, evidence: createEvidenceAccumulator() });
     let firstDone = false;
@@ -55,16 +55,32 @@ describe('batch writer', () => {
     const p3 = w.submit({ reading: reading(3), replay: [update(3)] });
     await tickOnce();
     expect(firstDone).toBe(false);
-    expect(store.batches).toHaveLength(1); // one transaction at a time
-    store.release();
-    await p1;
-    await tickOnce();
-    expect(store.batches).toHaveLength(2);
+    expect(store.batches).toHaveLength(2); // no waiting here: the store is the one group-commit layer
     expect(store.batches[1]!.readings.map((r) => r.fc)).toEqual([2, 3]);
     expect(store.batches[1]!.replayUpdates.map((u) => u.state.highest)).toEqual([3]); // newest per window
     store.release();
+    await p1;
+    store.release();
     expect(await p2).toEqual({ duplicate: false });
     expect(await p3).toEqual({ duplicate: true });
+  });
+
+  it('splits a turn with more than maxBatch frames, and flush waits for every batch', async () => {
+    const store = deferredStore();
+    const w = createBatchWriter({ store, evidence: createEvidenceAccumulator(), maxBatch: 2 });
+    const ps = [1, 2, 3, 4, 5].map((fc) => w.submit({ reading: reading(fc), replay: [update(fc)] }));
+    await tickOnce();
+    expect(store.batches.map((b) => b.readings.length)).toEqual([2, 2, 1]);
+    let flushed = false;
+    const f = w.flush().then(() => (flushed = true));
+    store.release();
+    store.release();
+    await tickOnce();
+    expect(flushed).toBe(false);
+    store.release();
+    await f;
+    expect(flushed).toBe(true);
+    await Promise.all(ps);
   });
 
   it('rejects every frame of a failed commit and keeps the counters for the next one', async () => {

@@ -1,4 +1,4 @@
-// Group commit: frames that arrive while a transaction is in flight ride in the next one (no timers).
+// Batch assembly: the frames verified in one event-loop turn become one store batch (the store group-commits).
 import type { EvidenceAccumulator } from './evidence.ts';
 import type { IngestBatch, IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
 
@@ -19,7 +19,7 @@ export interface BatchWriterOptions {
   evidence: EvidenceAccumulator;
   /** Runs a callback soon; the platform passes `setImmediate` so a whole I/O round joins one batch. */
   schedule?: (fn: () => void) => void;
-  /** Most frames per transaction. @default 1024 */
+  /** Most frames per batch (the store may still put several batches in one transaction). @default 1024 */
   maxBatch?: number;
   /** Observes each commit (frames, duration source is the caller's). */
   onCommit?: (frames: number) => void;
@@ -53,24 +53,22 @@ function toBatch(entries: readonly Entry[], drained: ReturnType<EvidenceAccumula
 }
 
 /**
- * Creates the writer. A frame is acknowledged only when its batch's `commitBatch` resolves; if the
- * commit fails every frame in it is rejected (not acknowledged) and the counters are kept for later.
+ * Creates the writer. Each turn of the event loop, the frames verified during it become one batch
+ * that goes straight to the store; the store's group commit is the only layer that waits and merges
+ * (for SQLite: batches queue while its write worker commits, then go as one transaction). A frame is
+ * acknowledged only when its batch's `commitBatch` resolves; if the commit fails every frame in it is
+ * rejected (not acknowledged) and the counters are kept for later.
  */
 export function createBatchWriter(opts: BatchWriterOptions): BatchWriter {
   const schedule = opts.schedule ?? queueMicrotask;
   const maxBatch = opts.maxBatch ?? 1024;
   let queue: Entry[] = [];
-  let current: Promise<void> | undefined;
+  const inFlight = new Set<Promise<void>>();
   let scheduled = false;
 
-  const run = (): void => {
-    scheduled = false;
-    if (current !== undefined || (queue.length === 0 && !opts.evidence.pending)) return;
-    const entries = queue.slice(0, maxBatch);
-    queue = queue.slice(entries.length);
+  const commit = (entries: Entry[]): void => {
     const drained = opts.evidence.drain();
-    const batch = toBatch(entries, drained);
-    current = opts.store.commitBatch(batch).then(
+    const done = opts.store.commitBatch(toBatch(entries, drained)).then(
       (res) => {
         const dup = new Set(res.duplicates);
         let i = 0;
@@ -82,13 +80,16 @@ export function createBatchWriter(opts: BatchWriterOptions): BatchWriter {
         for (const e of entries) e.reject(err);
       },
     );
-    void current.finally(() => {
-      current = undefined;
-      if (queue.length > 0 || opts.evidence.pending) kick();
-    });
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  };
+  const run = (): void => {
+    scheduled = false;
+    if (queue.length === 0 && !opts.evidence.pending) return;
+    while (queue.length > 0 || opts.evidence.pending) commit(queue.splice(0, maxBatch));
   };
   const kick = (): void => {
-    if (scheduled || current !== undefined) return;
+    if (scheduled) return;
     scheduled = true;
     schedule(run);
   };
@@ -101,8 +102,8 @@ export function createBatchWriter(opts: BatchWriterOptions): BatchWriter {
     kick,
     async flush() {
       for (;;) {
-        if (current !== undefined) await current.catch(() => undefined);
-        else if (queue.length > 0 || opts.evidence.pending) run();
+        if (queue.length > 0 || opts.evidence.pending) run();
+        else if (inFlight.size > 0) await Promise.all([...inFlight]);
         else return;
       }
     },

@@ -62,7 +62,7 @@ export interface IngestBatch {
   readonly rejectCounts: readonly RejectIncrement[];
 }
 
-/** The store operation the pipeline needs (group-committed by the caller's batch writer). */
+/** The store operation the pipeline needs (the store group-commits concurrent batches). */
 export interface IngestStore {
   /** Resolves after the transaction commits; `duplicates` indexes readings stored before. */
   commitBatch(batch: IngestBatch): Promise<{ readonly duplicates: readonly number[] }>;
