@@ -62,7 +62,7 @@ function toBatch(entries: readonly Entry[], drained: ReturnType<EvidenceAccumula
 export function createBatchWriter(opts: BatchWriterOptions): BatchWriter {
   const schedule = opts.schedule ?? queueMicrotask;
   const maxBatch = opts.maxBatch ?? 1024;
-  let queue: Entry[] = [];
+  const queue: Entry[] = [];
   const inFlight = new Set<Promise<void>>();
   let scheduled = false;
 
