@@ -14,6 +14,22 @@ export interface BatchOutcome {
 
 const orNull = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
 
+/**
+ * What the write worker remembers between groups. `known`: terminals seen to exist (terminals are
+ * never deleted, so a positive answer stays true). `replay`: the committed replay windows this
+ * connection read or wrote (it is their only writer); cleared by {@link forgetUncommitted} whenever a
+ * transaction rolls back, so it never holds a state that is not in the database.
+ */
+export interface WriterMemory {
+  readonly known: Set<string>;
+  readonly replay: Map<string, ReplayState>;
+}
+
+/** Call after a rollback: the replay cache may hold states of the rolled-back transaction. */
+export function forgetUncommitted(m: WriterMemory): void {
+  m.replay.clear();
+}
+
 /** Throws (rolling the transaction back) when a batch in [b0, b1) names an unknown terminal. */
 function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: number, b1: number): void {
   const used = new Set<number>();
@@ -66,7 +82,13 @@ function insertReadings(ops: WriteOps, g: PackedGroup, b0: number, b1: number): 
 }
 
 /** [SGT1-1.2] one merged window per (terminal, purpose, dir, version); windows never move backwards. */
-function mergeReplays(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
+function mergeReplays(
+  ops: WriteOps,
+  g: PackedGroup,
+  cache: WriterMemory['replay'],
+  range: [number, number],
+): void {
+  const [b0, b1] = range;
   const windows = new Map<string, { key: [string, number, number, number]; state: ReplayState }>();
   const [u0, u1] = rowRange(g.replayEnd, b0, b1);
   for (let i = u0; i < u1; i++) {
@@ -82,13 +104,15 @@ function mergeReplays(ops: WriteOps, g: PackedGroup, b0: number, b1: number): vo
     const prev = windows.get(k);
     windows.set(k, { key, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
   }
-  for (const { key, state } of windows.values()) {
-    const row = ops.getReplay.get(...key);
-    const next =
-      row === undefined
-        ? state
-        : mergeReplayStates({ highest: row.highest, bitmap: bitmapFromHex(row.bitmap) }, state);
+  for (const [k, { key, state }] of windows) {
+    let prev = cache.get(k);
+    if (prev === undefined) {
+      const row = ops.getReplay.get(...key);
+      if (row !== undefined) prev = { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
+    }
+    const next = prev === undefined ? state : mergeReplayStates(prev, state);
     ops.putReplay.run(...key, next.highest, bitmapToHex(next.bitmap));
+    cache.set(k, next);
   }
 }
 
@@ -121,18 +145,18 @@ function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void
 
 /**
  * Writes batches [b0, b1) of `g` (inside the caller's transaction) and returns each batch's outcome.
- * `known` caches terminals seen to exist, so the check costs a lookup per new terminal only.
+ * Terminal checks and replay reads go through `mem` (one lookup per new terminal or window).
  */
 export function applyBatches(
   ops: WriteOps,
   g: PackedGroup,
-  known: Set<string>,
+  mem: WriterMemory,
   range: [number, number],
 ): BatchOutcome[] {
   const [b0, b1] = range;
-  checkTerminals(ops, g, known, b0, b1);
+  checkTerminals(ops, g, mem.known, b0, b1);
   const out = insertReadings(ops, g, b0, b1);
-  mergeReplays(ops, g, b0, b1);
+  mergeReplays(ops, g, mem.replay, range);
   addEvidence(ops, g, b0, b1);
   addRejects(ops, g, b0, b1);
   for (const entries of g.audit.slice(b0, b1)) if (entries !== null) appendAuditSync(ops, entries);

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GridtrustError } from '../../core/index.ts';
 import type { PackedGroup } from './write-codec.ts';
-import { applyBatches, type BatchOutcome } from './write-group.ts';
+import { applyBatches, forgetUncommitted, type BatchOutcome, type WriterMemory } from './write-group.ts';
 import { prepareWriteOps } from './write-ops.ts';
 
 /** What the main thread sends. */
@@ -46,19 +46,24 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
   const db = new Database(data.path, { fileMustExist: true });
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${data.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.pragma('foreign_keys = ON');
+  // Foreign keys are not enforced row by row here: every terminal a group names is checked once per
+  // group inside the same IMMEDIATE transaction (write-group.ts), and terminals are never deleted.
+  db.pragma('foreign_keys = OFF');
   db.pragma('busy_timeout = 5000');
+  // Ingestion touches every terminal's index pages in each group: keep them in memory (64 MiB).
+  db.pragma('cache_size = -65536');
   const ops = prepareWriteOps(db);
-  const known = new Set<string>();
+  const mem: WriterMemory = { known: new Set(), replay: new Map() };
   // Fast path: the whole group at once; on any failure nothing was written and each batch is redone
   // in its own SAVEPOINT so that an invalid batch fails only its caller.
-  const fast = db.transaction((g: PackedGroup) => applyBatches(ops, g, known, [0, g.batches]));
-  const one = db.transaction((g: PackedGroup, i: number) => applyBatches(ops, g, known, [i, i + 1])[0]);
+  const fast = db.transaction((g: PackedGroup) => applyBatches(ops, g, mem, [0, g.batches]));
+  const one = db.transaction((g: PackedGroup, i: number) => applyBatches(ops, g, mem, [i, i + 1])[0]);
   const isolated = db.transaction((g: PackedGroup) =>
     Array.from({ length: g.batches }, (_, i) => {
       try {
         return { ok: true as const, value: one(g, i) ?? { stored: 0, duplicates: [] } };
       } catch (e) {
+        forgetUncommitted(mem);
         return { ok: false as const, error: toWire(e) };
       }
     }),
@@ -68,9 +73,11 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
       try {
         return { type: 'done', id, outcomes: fast.immediate(g).map((value) => ({ ok: true, value })) };
       } catch {
+        forgetUncommitted(mem);
         return { type: 'done', id, outcomes: isolated.immediate(g) };
       }
     } catch (e) {
+      forgetUncommitted(mem);
       return { type: 'failed', id, error: toWire(e) };
     }
   };
