@@ -110,6 +110,25 @@ describe('ingest pipeline', () => {
     expect(await pipe.handleFrame(frame(7), meta)).toEqual({ ok: true });
   });
 
+  it('refuses a quarantined terminal as QUARANTINED and accounts transport rejections on its topic', async () => {
+    const { pipe, store } = setup({ isRefused: (id) => id === TID });
+    expect(await pipe.handleFrame(frame(1), meta)).toEqual({ ok: false, reason: 'QUARANTINED' });
+    pipe.recordRejection('OVERSIZE', meta); // an oversized publish on gt/v1/<TID>/up
+    pipe.recordRejection('OVERSIZE', { transport: 'coap' }); // no title: counted, not attributed
+    await pipe.flush();
+    const ev = store.batches.flatMap((b) => b.evidenceDeltas).filter((e) => e.terminal === TID);
+    expect(ev.reduce((a, e) => a + e.requests, 0)).toBe(2);
+    expect(ev.reduce((a, e) => a + e.replies, 0)).toBe(0);
+    const rejects = store.batches.flatMap((b) => b.rejectCounts);
+    expect(rejects).toEqual(
+      expect.arrayContaining([
+        { reason: 'QUARANTINED', terminal: TID, count: 1 },
+        { reason: 'OVERSIZE', terminal: TID, count: 1 },
+        { reason: 'OVERSIZE', terminal: null, count: 1 },
+      ]),
+    );
+  });
+
   it('lets only one of two identical in-flight frames pass; the second is answered after the commit', async () => {
     const { pipe, store } = setup();
     const f = frame(10);

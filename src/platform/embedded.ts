@@ -47,6 +47,8 @@ export interface EmbeddedPlatform {
   readonly broker: EmbeddedBroker;
   /** The trust monitor that scores each closed cycle and quarantines flagged terminals. */
   readonly trust: TrustMonitor;
+  /** Flushes ingestion and scores every cycle that has ended (the cycle timer does this by itself). */
+  closeEndedCycles(): Promise<void>;
   /**
    * Sends a command (ctype 0x03, CBOR body) to a terminal on `gt/v1/<title>/down` (QoS 1), sealed
    * under its downlink key with a durably reserved counter. False when the terminal is unknown.
@@ -205,6 +207,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     bus,
     broker: l.broker,
     trust: cycles.monitor,
+    closeEndedCycles: () => cycles.tick(),
     sendCommand: async (terminal, body) => {
       const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });
       if (!sealed.ok) return false;

@@ -11,6 +11,8 @@ export interface TerminalToProvision {
   id: TerminalId;
   rootKey: Uint8Array;
   type: string;
+  /** The fusion terminal it reports under (its trust peers), or null for a direct terminal. */
+  fusionTerminal?: string | null;
 }
 
 /** Builds the key registry over a store and master KEK (node:crypto randomness). */
@@ -29,7 +31,13 @@ export async function provisionTerminals(
   list: readonly TerminalToProvision[],
 ): Promise<void> {
   const res = await registry.addTerminals(
-    list.map((t) => ({ systemTitle: t.id, rootKey: t.rootKey, type: t.type, tenant: 1 })),
+    list.map((t) => ({
+      systemTitle: t.id,
+      rootKey: t.rootKey,
+      type: t.type,
+      tenant: 1,
+      ...(t.fusionTerminal ? { fusionTerminal: t.fusionTerminal } : {}),
+    })),
   );
   for (const p of res.provisioned) p.rootKey.wipe();
   const first = res.problems[0];

@@ -1,8 +1,10 @@
 // `gridtrust demo`: the embedded platform on free ports plus a simulated fleet with frame-level attacks.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runDemo, type DemoSummary } from '../../platform/index.ts';
-import { prepareLoadShapes, type LoadShapes } from '../../sim/index.ts';
+import { runDemo, syntheticLoadShapes, type DemoOptions, type DemoSummary } from '../../platform/index.ts';
+import { prepareLoadShapes } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
 import { LCL_DEFAULT_PATH, readLclFile } from '../data-files.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
@@ -14,9 +16,25 @@ interface DemoFlags {
   malicious: string;
   duration: string;
   seed: string;
+  interval: string;
+  cycle: string;
   dataDir?: string;
-  load: string;
+  load?: string;
   json?: boolean;
+}
+
+/** Environment variable naming the LCL file when --load is not given. */
+export const LCL_FILE_ENV = 'GRIDTRUST_LCL_FILE';
+
+/** The package root (…/src/cli/commands → …), so the default data path does not depend on the cwd. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** --load FILE, else $GRIDTRUST_LCL_FILE, else `<package root>/../shared/data/lcl/…` (data README). */
+export function lclPath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const fromEnv = env[LCL_FILE_ENV];
+  if (flag !== undefined) return flag;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return resolve(PACKAGE_ROOT, LCL_DEFAULT_PATH);
 }
 
 const HELP = `
@@ -31,27 +49,33 @@ Examples:
   gridtrust demo
   gridtrust demo --terminals 1000 --malicious 0.2 --duration 30 --json`;
 
-function loadShapes(io: CliIo, path: string): LoadShapes | null {
+function loadShapes(io: CliIo, path: string, seed: number): DemoOptions['shapes'] {
   if (!existsSync(path)) {
-    io.err(`note: ${path} not found; using synthetic load curves (pass --load FILE for real ones)\n`);
-    return null;
+    io.err(
+      `note: ${path} not found; using SYNTHETIC load curves (pass --load FILE or set ${LCL_FILE_ENV} for the real LCL households)\n`,
+    );
+    return { shapes: syntheticLoadShapes({ seed }), source: 'synthetic' };
   }
-  return prepareLoadShapes(readLclFile(path));
+  return { shapes: prepareLoadShapes(readLclFile(path)), source: 'lcl' };
 }
 
 function printHuman(io: CliIo, s: DemoSummary): void {
-  io.out(`terminals        ${s.terminals} (${s.malicious.length} malicious)\n`);
+  const rejected = Object.entries(s.framesRejected).map(([k, v]) => `${k} ${v}`);
+  const d = s.detection;
+  io.out(`platform         ${s.httpUrl}  (mqtt :${s.mqttPort}, coap :${s.coapPort})\n`);
+  io.out(
+    `terminals        ${s.terminals} (${s.malicious.length} malicious, ground truth from the simulator)\n`,
+  );
   io.out(`frames accepted  ${s.framesAccepted}\n`);
-  io.out(`frames rejected  ${JSON.stringify(s.framesRejected)}\n`);
+  io.out(`frames rejected  ${rejected.length > 0 ? rejected.join(', ') : 'none'}\n`);
   io.out(
-    `flagged          ${s.flagged.length}: ${s.flagged
-      .slice(0, 5)
-      .map((f) => `${f.id} ${f.reason} (cycle ${f.cycle})`)
-      .join(', ')}${s.flagged.length > 5 ? ', ...' : ''}\n`,
+    `trust cycles     ${s.trustCycles} of ${s.cycleSeconds} s; ${s.flagged.length} terminal(s) flagged and quarantined\n`,
   );
-  io.out(
-    `detection        TP ${s.detection.truePositives}  FP ${s.detection.falsePositives}  FN ${s.detection.falseNegatives}\n`,
-  );
+  for (const f of s.flagged.slice(0, 8)) io.out(`  ${f.id}  ${f.reason.padEnd(12)} cycle ${f.cycle}\n`);
+  if (s.flagged.length > 8) io.out(`  ... ${s.flagged.length - 8} more (--json lists all)\n`);
+  io.out(`detection        TP ${d.truePositives}  FP ${d.falsePositives}  FN ${d.falseNegatives}\n`);
+  for (const [attack, a] of Object.entries(d.byAttack))
+    io.out(`  ${attack.padEnd(20)} ${a.flagged}/${a.malicious} flagged\n`);
   io.out(`load curves      ${s.loadCurves}; data in ${s.dataDir}\n`);
 }
 
@@ -60,8 +84,10 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
   const malicious = parseNumberArg('--malicious', f.malicious, { min: 0, max: 1 });
   const durationS = parseNumberArg('--duration', f.duration, { min: 1, max: 3600 });
   const seed = parseNumberArg('--seed', f.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
+  const intervalS = parseNumberArg('--interval', f.interval, { min: 0.05, max: 900 });
+  const cycleS = parseNumberArg('--cycle', f.cycle, { min: 1, max: 3600 });
   const quiet = f.json === true;
-  const shapes = loadShapes(io, f.load);
+  const shapes = loadShapes(io, lclPath(f.load, io.env), seed);
   const progress = createProgress(io, 'demo', durationS, quiet);
   const summary = await runDemo({
     terminals,
@@ -69,6 +95,8 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
     durationS,
     seed,
     shapes,
+    intervalS,
+    cycleS,
     clock: createSystemClock(),
     ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
     log: (l) => {
@@ -79,7 +107,10 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
         io.err(`platform: mqtt://127.0.0.1:${p.mqttPort}  coap://127.0.0.1:${p.coapPort}  ${p.httpUrl}\n`);
     },
     onProgress: (p) =>
-      progress.update(Math.min(p.elapsedS, durationS), `${p.accepted} accepted, ${p.rejected} rejected`),
+      progress.update(
+        Math.min(p.elapsedS, durationS),
+        `${p.accepted} accepted, ${p.rejected} rejected, ${p.flagged} flagged`,
+      ),
   });
   progress.done(`${summary.framesAccepted} accepted`);
   return summary;
@@ -93,8 +124,21 @@ export const registerDemo: RegisterCommand = (program: Command, ctx) => {
     .option('--malicious <ratio>', 'share of terminals that also send attack frames (0..1)', '0.1')
     .option('--duration <seconds>', 'how long the fleet sends', '20')
     .option('--seed <n>', 'seed of the fleet (keys, households, attacks)', '1')
+    .option(
+      '--interval <seconds>',
+      'wall seconds per simulated 15-minute interval (fleet acceleration)',
+      '0.5',
+    )
+    .option(
+      '--cycle <seconds>',
+      'trust cycle length: evidence is scored and terminals flagged per cycle',
+      '2',
+    )
     .option('--data-dir <dir>', 'keep the SQLite store here (default: a fresh temp dir)')
-    .option('--load <file>', 'LCL half-hourly household file for real load curves', LCL_DEFAULT_PATH)
+    .option(
+      '--load <file>',
+      `LCL half-hourly household file (default $${LCL_FILE_ENV}, else <package>/${LCL_DEFAULT_PATH})`,
+    )
     .option('--json', 'print one JSON summary on stdout (no progress)')
     .addHelpText('after', HELP)
     .action(async (f: DemoFlags) => {

@@ -1,24 +1,18 @@
-// `gridtrust demo` orchestration: embedded platform on free ports + built-in fleet + frame-level flagging.
+// `gridtrust demo` orchestration: embedded platform on free ports + the simulator's fleet + the trust engine's flags.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom, type Clock, type UnixMillis } from '../../core/index.ts';
-import type { LoadShapes } from '../../sim/index.ts';
+import type { Clock, UnixMillis } from '../../core/index.ts';
+import { createFleet, INTERVAL_MS, type Fleet, type LoadShapes, type Upload } from '../../sim/index.ts';
 import { openSqliteStore } from '../../storage/index.ts';
-import { connectMqttUplink, createCoapUplink, type MqttUplinkClient } from '../../transport/index.ts';
+import type { TrustDecision } from '../../trust/index.ts';
 import { resolvePlatformConfig } from '../config.ts';
 import { startEmbeddedPlatform, type EmbeddedPlatform } from '../embedded.ts';
-import { coapLink, mqttLink } from '../links.ts';
 import { createPlatformRegistry, provisionTerminals, rootKeysFromRegistry } from '../provision.ts';
-import {
-  createDemoFleetStats,
-  planDemoFleet,
-  runDemoFleet,
-  type DemoFleetStats,
-  type DemoTerminal,
-} from './fleet.ts';
-import { flagTerminals, scoreDetection, type Flagged } from './flagging.ts';
+import { scoreDetection, type Detection, type Flagged } from './detection.ts';
+import { openDemoLinks } from './demo-links.ts';
+import { createDemoSenders, type DemoSendStats } from './senders.ts';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -28,16 +22,16 @@ export interface DemoOptions {
   seed: number;
   /** Keep data here; a fresh temp dir otherwise. */
   dataDir?: string;
-  /** Real load curves (LCL); null falls back to a noisy flat load. */
-  shapes: LoadShapes | null;
+  /** Household curves (real LCL, or the synthetic fallback); `source` is reported in the summary. */
+  shapes: { shapes: LoadShapes; source: 'lcl' | 'synthetic' };
   clock: Clock;
-  /** Seconds between two frames of one terminal. @default 2 */
+  /** Wall seconds per simulated 15-minute interval (the fleet runs accelerated). @default 1 */
   intervalS?: number;
-  /** Rejections before a terminal is flagged. @default 2 */
-  flagThreshold?: number;
+  /** Length of a trust cycle, seconds (≥ 1). @default 2 */
+  cycleS?: number;
   log?: (line: string) => void;
   onStarted?: (p: EmbeddedPlatform) => void;
-  onProgress?: (p: { elapsedS: number; fleet: DemoFleetStats; accepted: number; rejected: number }) => void;
+  onProgress?: (p: { elapsedS: number; accepted: number; rejected: number; flagged: number }) => void;
 }
 
 /** The DESIGN.md demo summary (plus extra fields). */
@@ -46,156 +40,169 @@ export interface DemoSummary {
   framesAccepted: number;
   framesRejected: Record<string, number>;
   flagged: Flagged[];
-  detection: { truePositives: number; falsePositives: number; falseNegatives: number };
+  detection: Detection;
   httpUrl: string;
   mqttPort: number;
   coapPort: number;
   dataDir: string;
-  malicious: { id: string; attack: string }[];
-  fleet: DemoFleetStats;
+  malicious: { id: string; attack: string; expectedRejection: readonly string[] }[];
+  fleet: DemoSendStats;
+  trustCycles: number;
+  cycleSeconds: number;
   loadCurves: 'lcl' | 'synthetic';
   seconds: number;
 }
 
-const CYCLE_MS = 5000;
-
-async function openLinks(platform: EmbeddedPlatform, n: number) {
-  const pool: MqttUplinkClient[] = [];
-  const salt = randomBytes(3).toString('hex');
-  for (let i = 0; i < Math.max(1, Math.min(8, Math.ceil(n / 40))); i++) {
-    pool.push(
-      await connectMqttUplink({
-        url: `mqtt://127.0.0.1:${platform.mqttPort}`,
-        clientId: `gt-demo-${salt}-${i}`,
-      }),
-    );
-  }
-  const coap = createCoapUplink({ host: '127.0.0.1', port: platform.coapPort });
-  const close = async () => {
-    await Promise.all(pool.map((c) => c.close()));
-    coap.close();
+/**
+ * A clock for the fleet: `speed` times the wall clock from the next interval boundary, so every
+ * reading's measurement time lies after its arrival (an accelerated fleet cannot look late: the delay
+ * evidence stays empty instead of blaming terminals for the acceleration) [trust-§6 delay].
+ */
+function fleetClock(clock: Clock, speed: number): Clock {
+  const start = Math.ceil(clock.now() / INTERVAL_MS) * INTERVAL_MS;
+  const m0 = clock.monotonic();
+  return {
+    now: () => (start + (clock.monotonic() - m0) * speed) as UnixMillis,
+    monotonic: () => clock.monotonic(),
   };
-  return { pool, coap, close };
 }
 
-/** Opens the store, provisions the fleet and starts the platform on free ports. */
-async function startDemoPlatform(o: DemoOptions, dataDir: string, fleet: readonly DemoTerminal[]) {
-  const store = await openSqliteStore({ path: join(dataDir, 'gridtrust.db') });
+/** Opens the store, provisions the fleet (root keys wrapped by the registry) and starts the platform. */
+async function startDemoPlatform(
+  o: DemoOptions,
+  x: {
+    dataDir: string;
+    fleet: Fleet;
+    keys: Map<string, Uint8Array>;
+    onCycle: (c: number, d: readonly TrustDecision[]) => void;
+  },
+) {
+  const store = await openSqliteStore({ path: join(x.dataDir, 'gridtrust.db') });
   try {
     const kek = randomBytes(32); // demo only: the master key lives as long as the process
     const registry = createPlatformRegistry({ store, masterKey: kek, clock: o.clock, actor: 'demo' });
+    const { layout } = x.fleet;
     await provisionTerminals(
       registry,
-      fleet.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
+      layout.ids.map((id, i) => ({
+        id,
+        rootKey: x.keys.get(id) ?? new Uint8Array(32),
+        type: x.fleet.kindOf(i),
+        fusionTerminal: layout.fusion[layout.group[i] ?? -1]?.id ?? null,
+      })),
     );
+    const cycleMs = Math.round((o.cycleS ?? 2) * 1000);
     const config = resolvePlatformConfig({
-      flags: { dataDir, mqttPort: 0, coapPort: 0, httpPort: 0, cycleMs: CYCLE_MS },
+      flags: { dataDir: x.dataDir, mqttPort: 0, coapPort: 0, httpPort: 0, cycleMs },
     });
     const platform = await startEmbeddedPlatform({
       config,
       store,
       rootKeyOf: rootKeysFromRegistry(registry),
       clock: o.clock,
+      trust: { onCycle: x.onCycle },
       ...(o.log ? { log: o.log } : {}),
     });
-    return { platform, store };
+    return { platform, cycleMs };
   } catch (e) {
     await store.close(); // release the database so the process can exit
     throw e;
   }
 }
 
-/** Connects the fleet's links and runs it for the demo's duration, reporting progress. */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Advances the fleet with the clock and sends every upload until the duration ends; reports progress. */
 async function driveFleet(
   o: DemoOptions,
-  platform: EmbeddedPlatform,
-  fleet: readonly DemoTerminal[],
-  stats: DemoFleetStats,
-) {
+  x: { platform: EmbeddedPlatform; fleet: Fleet; send: (u: Upload) => Promise<void>; flagged: () => number },
+): Promise<void> {
   const started = o.clock.monotonic();
-  const links = await openLinks(platform, fleet.length);
-  const timer = setInterval(() => {
-    const s = platform.pipeline.stats();
+  const inFlight = new Set<Promise<void>>();
+  const elapsed = () => (o.clock.monotonic() - started) / 1000;
+  while (elapsed() < o.durationS) {
+    for (const tick of x.fleet.advance()) {
+      for (const u of tick.uploads) {
+        const p = x.send(u);
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+    }
+    const s = x.platform.pipeline.stats();
     const rejected = Object.values(s.rejected).reduce((a, b) => a + (b ?? 0), 0);
-    o.onProgress?.({
-      elapsedS: (o.clock.monotonic() - started) / 1000,
-      fleet: stats,
-      accepted: s.accepted,
-      rejected,
-    });
-  }, 250);
-  try {
-    await runDemoFleet({
-      terminals: fleet,
-      linkOf: (t) =>
-        t.transport === 'coap'
-          ? coapLink(links.coap)
-          : mqttLink(links.pool[parseInt(t.id.slice(-4), 16) % links.pool.length]!, t.id),
-      rogueLink: coapLink(links.coap),
-      rogues: o.malicious > 0 ? Math.max(1, Math.round((o.terminals * o.malicious) / 10)) : 0,
-      durationMs: o.durationS * 1000,
-      intervalMs: (o.intervalS ?? 2) * 1000,
-      random: createRandom(o.seed).fork(),
-      shapes: o.shapes,
-      now: () => o.clock.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      stats,
-    });
-  } finally {
-    clearInterval(timer);
-    await links.close();
+    o.onProgress?.({ elapsedS: elapsed(), accepted: s.accepted, rejected, flagged: x.flagged() });
+    await sleep(100);
   }
+  // answers still in flight (agent retries are short); a closed link fails the rest
+  await Promise.race([Promise.all([...inFlight]), sleep(5000)]);
 }
 
 /** Runs the whole demo and returns its summary; every socket is closed when it settles. */
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const started = o.clock.monotonic();
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridtrust-demo-'));
-  const fleet = planDemoFleet({
+  const fleet = createFleet({
     terminals: o.terminals,
+    loadShapes: o.shapes.shapes,
+    clock: fleetClock(o.clock, INTERVAL_MS / ((o.intervalS ?? 1) * 1000)),
+    seed: o.seed,
     malicious: o.malicious,
-    random: createRandom(o.seed),
-    shapes: o.shapes,
+    onsetWindowMs: 6 * INTERVAL_MS, // attacks start within the first intervals (after some history)
+    batching: 'each', // every reading is sent at once (no 4x-day batching) so the demo shows traffic
+    collect: true,
   });
-  const at = o.clock.now();
-  const { platform, store } = await startDemoPlatform(o, dataDir, fleet);
+  const keys = new Map<string, Uint8Array>(fleet.layout.ids.map((id) => [id, randomBytes(32)]));
+  const flags: { id: string; reason: string; absCycle: number }[] = [];
+  let cycles = 0;
+  const onCycle = (cycle: number, decisions: readonly TrustDecision[]) => {
+    cycles++;
+    for (const d of decisions)
+      if (d.flag !== null) flags.push({ id: d.terminal, reason: d.flag.reason, absCycle: cycle });
+  };
+  const firstCycle = Math.floor(o.clock.now() / Math.round((o.cycleS ?? 2) * 1000));
+  const { platform, cycleMs } = await startDemoPlatform(o, { dataDir, fleet, keys, onCycle });
   try {
     o.onStarted?.(platform);
-    const stats = createDemoFleetStats();
-    await driveFleet(o, platform, fleet, stats);
-    await platform.pipeline.flush();
-    const summary = await summarise(platform, store, { fleet, stats, at, threshold: o.flagThreshold ?? 2 });
-    const loadCurves = o.shapes === null ? ('synthetic' as const) : ('lcl' as const);
-    return { ...summary, dataDir, loadCurves, seconds: (o.clock.monotonic() - started) / 1000 };
+    const links = await openDemoLinks(platform, o.terminals);
+    const senders = createDemoSenders({ keys, links: links.links, seed: o.seed, sleep });
+    try {
+      await driveFleet(o, { platform, fleet, send: (u) => senders.send(u), flagged: () => flags.length });
+    } finally {
+      await links.close();
+    }
+    // score the cycle the fleet stopped in: wait for it to end, then close it
+    await sleep(cycleMs - (o.clock.now() % cycleMs) + 50);
+    await platform.closeEndedCycles();
+    const flagged = flags.map((f) => ({ id: f.id, reason: f.reason, cycle: f.absCycle - firstCycle }));
+    return {
+      ...summarise(platform, fleet, flagged),
+      fleet: senders.stats,
+      trustCycles: cycles,
+      cycleSeconds: cycleMs / 1000,
+      dataDir,
+      loadCurves: o.shapes.source,
+      seconds: (o.clock.monotonic() - started) / 1000,
+    };
   } finally {
     await platform.close();
   }
 }
 
-async function summarise(
-  platform: EmbeddedPlatform,
-  store: Awaited<ReturnType<typeof openSqliteStore>>,
-  x: { fleet: ReturnType<typeof planDemoFleet>; stats: DemoFleetStats; at: UnixMillis; threshold: number },
-) {
+function summarise(platform: EmbeddedPlatform, fleet: Fleet, flagged: Flagged[]) {
   const s = platform.pipeline.stats();
-  const firstCycle = Math.floor(x.at / CYCLE_MS);
-  const flagged = flagTerminals(await store.getRejectCounts(), await store.getEvidence(), x.threshold).map(
-    (f) => ({
-      ...f,
-      cycle: f.cycle - firstCycle,
-    }),
-  );
-  const malicious = x.fleet.filter((t) => t.attack !== null);
   return {
-    terminals: x.fleet.length,
+    terminals: fleet.layout.size,
     framesAccepted: s.accepted,
     framesRejected: Object.fromEntries(Object.entries(s.rejected).map(([k, v]) => [k, v ?? 0])),
     flagged,
-    detection: scoreDetection(flagged, new Set(malicious.map((t) => t.id))),
+    detection: scoreDetection(flagged, fleet.truth),
     httpUrl: platform.httpUrl,
     mqttPort: platform.mqttPort,
     coapPort: platform.coapPort,
-    malicious: malicious.map((t) => ({ id: t.id, attack: t.attack ?? '' })),
-    fleet: x.stats,
+    malicious: fleet.truth.map((t) => ({
+      id: t.terminal,
+      attack: t.attack,
+      expectedRejection: t.expectedRejection,
+    })),
   };
 }
