@@ -63,7 +63,15 @@ function modelFactory(name: ModelName, seed: number, epochs: number): () => Regr
   const calendar = new Set(Array.from({ length: 11 }, (_, i) => LAG_FEATURES + i));
   const random = createRandom(seed);
   const linear = (): Regressor => createRidgeRegressor(1e-9, false, calendar);
-  const mlp = (): Regressor => createMlpRegressor({ random: random.fork(), epochs });
+  const mlp = (): Regressor =>
+    createMlpRegressor({
+      random: random.fork(),
+      epochs,
+      hidden: [16],
+      learningRate: 0.001,
+      l2: 0,
+      batchSize: 512,
+    });
   switch (name) {
     case 'linear':
       return linear;
@@ -109,7 +117,7 @@ function setup(f: ForecastFlags): {
   const day = 24 * interval.perHour;
   return {
     t,
-    s: { values, timestamps: t.timestamps, day, week: 7 * day, scale, calendar: f.model !== 'linear' },
+    s: { values, timestamps: t.timestamps, day, week: 7 * day, scale, calendar: false },
     end,
     name,
     model: f.model as ModelName,
@@ -257,7 +265,7 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
       "Taylor's rolling-origin protocol: MAPE by lead 1..--max-lead over every origin after --train-until",
     )
     .option('--max-lead <steps>', 'longest lead of --rolling', '48')
-    .option('--epochs <n>', 'MLP training epochs', '30')
+    .option('--epochs <n>', 'MLP training epochs', '40')
     .option('--seed <n>', 'seed of sampling and of the network initialisation', '1')
     .option('--out <dir>', 'write the figure (SVG + PNG) and a CSV here')
     .option('--json', 'print one JSON document on stdout')
