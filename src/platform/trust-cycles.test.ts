@@ -13,6 +13,7 @@ describe('startTrustCycles', () => {
         events.push(`close ${c}`);
         return Promise.resolve([]);
       },
+      syncReinstated: () => Promise.resolve(0),
     } as unknown as TrustMonitor;
     const cycles = startTrustCycles({
       monitor,

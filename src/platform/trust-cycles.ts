@@ -36,6 +36,8 @@ export function startTrustCycles(o: TrustCycleOptions): TrustCycles {
   const closeEnded = async (): Promise<void> => {
     const current = Math.floor(o.clock.now() / o.cycleMs);
     if (current - 1 <= lastClosed) return;
+    const back = await o.monitor.syncReinstated();
+    if (back > 0) o.log(`trust: ${back} terminal(s) reinstated by an operator`);
     await o.flush();
     while (lastClosed < current - 1) {
       const cycle = lastClosed + 1;

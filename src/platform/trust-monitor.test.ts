@@ -48,5 +48,53 @@ describe('createTrustMonitor', () => {
     expect(await monitor.reinstate(bad, 'operator:alice', 'firmware re-flashed')).toBe(true);
     expect(cache.isRefused(bad)).toBe(false);
     expect(monitor.engine.quarantined()).toHaveLength(0);
+    expect(
+      audit.some(
+        (a) =>
+          JSON.stringify(a).includes('integrityFailures') || JSON.stringify(a).includes('tamperedCaught'),
+      ),
+    ).toBe(true);
+  });
+
+  it('picks up a reinstatement made on the store by another process (gridtrust terminals reinstate)', async () => {
+    const store = await createMemoryStore();
+    const t = {
+      type: 'smart-meter',
+      fusionTerminal: null,
+      tenant: 1 as TenantId,
+      createdAt: 0 as UnixMillis,
+    };
+    await store.addTerminals({
+      terminals: ids.map((id) => ({ id, ...t, status: 'active' as const })),
+      keys: [],
+      audit: [],
+    });
+    const cache = createTerminalCache(store, () => Promise.resolve(new Uint8Array(16)));
+    await cache.refresh();
+    const monitor = createTrustMonitor({ store, cache, clock: createManualClock(1000 as UnixMillis) });
+    const bad = ids[0] as TerminalId;
+    for (let cycle = 0; cycle < 4; cycle++) {
+      const evidenceDeltas = ids.map((id) => ({
+        terminal: id,
+        cycle,
+        requests: 96,
+        replies: id === bad && cycle >= 1 ? 90 : 96,
+        integrityFailures: id === bad && cycle >= 1 ? 6 : 0,
+      }));
+      await store.commitBatch({ evidenceDeltas });
+      await monitor.closeCycle(cycle);
+    }
+    expect(cache.isRefused(bad)).toBe(true);
+    expect(await monitor.syncReinstated()).toBe(0);
+    await store.setTerminalStatus({
+      id: bad,
+      status: 'active',
+      at: 2000 as UnixMillis,
+      actor: 'op',
+      reason: 'ok',
+    });
+    expect(await monitor.syncReinstated()).toBe(1);
+    expect(cache.isRefused(bad)).toBe(false);
+    expect(monitor.engine.quarantined()).toHaveLength(0);
   });
 });

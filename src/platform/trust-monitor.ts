@@ -5,6 +5,7 @@ import type { Store } from '../storage/index.ts';
 import {
   createTrustEngine,
   evidenceFromCounters,
+  type EvidenceRecord,
   type SchemeName,
   type SchemeParams,
   type TrustDecision,
@@ -28,6 +29,11 @@ export interface TrustMonitor {
   closeCycle(cycle: number): Promise<TrustDecision[]>;
   /** Operator action: status back to active (audited) and the engine forgets the flag. */
   reinstate(id: TerminalId, actor: string, reason: string): Promise<boolean>;
+  /**
+   * Picks up reinstatements made elsewhere (`gridtrust terminals reinstate` on the same store): a
+   * terminal the engine holds quarantined but the store says is active is forgotten and re-cached.
+   */
+  syncReinstated(): Promise<number>;
   readonly engine: TrustEngine;
 }
 
@@ -53,14 +59,19 @@ export function createTrustMonitor(o: TrustMonitorOptions): TrustMonitor {
     engine,
     async closeCycle(cycle) {
       const evidence = await o.store.getEvidence({ fromCycle: cycle, toCycle: cycle });
-      const records = [];
+      const records = new Map<string, EvidenceRecord>();
       for (const e of evidence)
-        records.push(evidenceFromCounters(e, { fusionTerminal: await fusionOf(e.terminal) }));
-      const decisions = engine.scoreCycle(records);
+        records.set(e.terminal, evidenceFromCounters(e, { fusionTerminal: await fusionOf(e.terminal) }));
+      const decisions = engine.scoreCycle([...records.values()]);
       for (const d of decisions) {
         if (d.flag === null) continue;
         const id = d.terminal as TerminalId;
-        const reason = `${d.flag.reason} cycle ${cycle}: ${d.flag.detail}`;
+        // the decision and the evidence it rests on go to the append-only audit log
+        const reason = `${d.flag.reason} cycle ${cycle}: ${d.flag.detail}; ${JSON.stringify({
+          trust: d.trust,
+          components: d.components,
+          evidence: records.get(d.terminal),
+        })}`;
         await o.store.setTerminalStatus({
           id,
           status: 'quarantined',
@@ -71,6 +82,17 @@ export function createTrustMonitor(o: TrustMonitorOptions): TrustMonitor {
         await o.cache.refresh(id);
       }
       return decisions;
+    },
+    async syncReinstated() {
+      let n = 0;
+      for (const q of engine.quarantined()) {
+        const id = q.terminal as TerminalId;
+        if ((await o.store.getTerminal(id))?.status !== 'active') continue;
+        engine.reinstate(id);
+        await o.cache.refresh(id);
+        n++;
+      }
+      return n;
     },
     async reinstate(id, actor, reason) {
       engine.reinstate(id);

@@ -8,6 +8,7 @@ import { parseHexArg, parseNumberArg, printJson, resolveSecret } from '../io.ts'
 import { createProgress } from '../progress.ts';
 import { parseTerminalsCsv } from './terminals-csv.ts';
 import { terminalView, withRegistry, writePersonalisation } from './terminals-files.ts';
+import { addReinstateCommand } from './terminals-reinstate.ts';
 
 interface AddFlags {
   systemTitle: string;
@@ -227,4 +228,5 @@ export const registerTerminals: RegisterCommand = (program: Command, ctx) => {
       '\nRows without root_key get a generated key. Exit codes: 0 all imported, 1 some rows refused, 2 bad file.',
     )
     .action((f: { csv: string; dataDir?: string; tenant: string; json?: boolean }) => runImport(ctx, f));
+  addReinstateCommand(cmd, ctx, DATA_DIR_HELP);
 };

@@ -1,6 +1,6 @@
 // `gridtrust demo` orchestration: embedded platform on free ports + the simulator's fleet + the trust engine's flags.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, UnixMillis } from '../../core/index.ts';
@@ -141,6 +141,7 @@ async function driveFleet(
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const started = o.clock.monotonic();
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridtrust-demo-'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fleet = createFleet({
     terminals: o.terminals,
     loadShapes: o.shapes.shapes,
