@@ -57,5 +57,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
     },
   },
-  { files: ['bin/**/*.mjs', '*.js', '*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bin/**/*.mjs', 'scripts/**/*.mjs', '*.js', '*.mjs'], ...tseslint.configs.disableTypeChecked },
 );
