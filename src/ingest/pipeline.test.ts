@@ -38,7 +38,11 @@ function fakeStore(fail = { on: false }): IngestStore & { batches: IngestBatch[]
   };
 }
 
-function setup(extra: Partial<IngestPipelineOptions> = {}, fail = { on: false }) {
+function setup(
+  extra: Partial<IngestPipelineOptions> = {},
+  fail = { on: false },
+  verifyExtra: Partial<VerifyContext> = {},
+) {
   const clock = createManualClock(T0);
   const keys = new Map<number, KeyStatus>([
     [1, { state: 'deactivated', graceUntil: (T0 - 1) as UnixMillis }],
@@ -50,6 +54,7 @@ function setup(extra: Partial<IngestPipelineOptions> = {}, fail = { on: false })
     replay: new Map<string, ReplayState>(),
     keyCache: createKeyCache(),
     clock,
+    ...verifyExtra,
   };
   const store = fakeStore(fail);
   const pipe = createIngestPipeline({ verify, store, cycleMs: 60_000, ...extra });
@@ -127,6 +132,53 @@ describe('ingest pipeline', () => {
         { reason: 'OVERSIZE', terminal: null, count: 1 },
       ]),
     );
+  });
+
+  it('accepts tunnelled DLMS APDUs (suite 0x80) by their own security: Green Book V1 and V2 [SGT1-1.4, 1.5]', async () => {
+    const hex = (x: string) => Buffer.from(x, 'hex');
+    const dlms = {
+      guek: hex('000102030405060708090A0B0C0D0E0F'),
+      ak: hex('D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF'),
+    };
+    const { pipe, store } = setup({}, { on: false }, { dlmsKeys: () => dlms }); // the vectors' keys
+    const tunnel = (apdu: string) =>
+      sealFrame({
+        header: {
+          dir: 0,
+          ackReq: false,
+          more: false,
+          suite: 0x80,
+          systemTitle: TITLE,
+          purpose: 5,
+          keyVersion: 2,
+          fc: 1,
+          ctype: 0x10,
+        },
+        key: { usageKey: Buffer.alloc(16) },
+        plaintext: hex(apdu),
+      });
+    const V1 =
+      '21303001234567801302FF8A7874133D414CED25B42534D28DB0047720606B175BD52211BE6841DB204D39EE6FDB8E356855';
+    const V2_AUTH = 'C81E1001234568C0010000080000010000FF020006725D910F9221D263877516'; // IC + 1: tag no longer fits
+    const V2_ENC_ONLY = 'C8122001234567411312FF935A47566827C467BC';
+    expect(await pipe.handleFrame(tunnel(V1), meta)).toEqual({ ok: true });
+    expect(await pipe.handleFrame(tunnel(V1), meta)).toEqual({ ok: false, reason: 'REPLAY' });
+    expect(await pipe.handleFrame(tunnel(V2_AUTH), meta)).toEqual({ ok: false, reason: 'BAD_TAG' });
+    expect(await pipe.handleFrame(tunnel(V2_ENC_ONLY), meta)).toEqual({
+      ok: false,
+      reason: 'UNAUTHENTICATED',
+    });
+    await pipe.flush();
+    const windows = store.batches.flatMap((b) => b.replayUpdates);
+    expect(windows).toEqual([
+      {
+        terminal: TID,
+        purpose: 0x105,
+        dir: 0,
+        version: 2,
+        state: expect.objectContaining({ highest: 0x01234567 }),
+      },
+    ]);
   });
 
   it('lets only one of two identical in-flight frames pass; the second is answered after the commit', async () => {

@@ -16,6 +16,7 @@ import {
   type Sgt1Header,
   type TerminalKeys,
   type VerifyContext,
+  verifyFrame,
 } from '../protocol/index.ts';
 import { createBatchWriter, type BatchWriter, type WriteItem } from './batch-writer.ts';
 import { ackBody, createDownlinkCounters, sealDownlink, type DownlinkCounters } from './downlink.ts';
@@ -109,6 +110,13 @@ function rejectAtTransport(s: State, reason: IngestRejectReason, meta: IngestMet
   return rejectWith(s, reason, title);
 }
 
+/**
+ * Window ids under which a tunnel's DLMS invocation counter is persisted (dir 0, version = key
+ * version): 0x100 + the DLMS key purpose [SGT1-2.2 purposes 5–7], outside the 4-bit SGT1 purpose
+ * range so it can never share a window with an SGT1 frame counter.
+ */
+export const TUNNEL_WINDOW_PURPOSE = { unicast: 0x105, broadcast: 0x106, dedicated: 0x107 } as const;
+
 /** Identifies one in-flight frame: its window and counter. */
 function pendingKey(h: Sgt1Header): string {
   return `${h.terminalId}|${h.purpose}|${h.keyVersion}|${h.fc}`;
@@ -147,8 +155,8 @@ function admit(s: State, bytes: Uint8Array, meta: IngestMeta, cycle: number) {
   }
   s.ev.count(tid, cycle, 'requests');
   if (header.dir !== DIR.UP) return rejectWith(s, 'BAD_DIRECTION', tid);
-  if (header.suite === SUITE.DLMS_TUNNEL) return rejectWith(s, 'UNKNOWN_SUITE', tid);
   if (s.o.isRefused?.(tid) === true) return rejectWith(s, 'QUARANTINED', tid);
+  if (header.suite === SUITE.DLMS_TUNNEL) return { tunnel: true as const, header, tid };
   const resolved = resolveKey(header, s.o.verify);
   if (!resolved.ok) return rejectWith(s, resolved.reason, tid);
   return { header, frame, tid, resolved };
@@ -159,6 +167,7 @@ async function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<In
   const cycle = Math.floor(now / s.o.cycleMs);
   const a = admit(s, bytes, meta, cycle);
   if ('ok' in a) return a;
+  if ('tunnel' in a) return handleTunnel(s, bytes, { header: a.header, tid: a.tid, cycle });
   const { header, frame, tid, resolved } = a;
   const replay = checkReplay(header, s.o.verify.replay);
   if (!replay.ok) {
@@ -187,6 +196,36 @@ async function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<In
   s.stats.accepted++;
   if (item.reading !== undefined) s.o.onAccepted?.(item.reading);
   return reply === undefined ? { ok: true } : { ok: true, reply };
+}
+
+/**
+ * Suite 0x80 [SGT1-1.4]: the tunnelled DLMS APDU is verified by its own security (keys from K_root
+ * for purposes 5–7, or the context's DLMS keys); its invocation counter is the replay counter and is
+ * persisted (see TUNNEL_WINDOW_PURPOSE) with the frame's commit. The APDU is
+ * not telemetry, so no reading is stored; the frame is accounted and acknowledged like any other.
+ */
+async function handleTunnel(
+  s: State,
+  bytes: Uint8Array,
+  x: { header: Sgt1Header; tid: TerminalId; cycle: number },
+): Promise<IngestOutcome> {
+  const r = verifyFrame(bytes, s.o.verify);
+  if (!r.ok) {
+    if (r.reason === 'REPLAY') s.ev.count(x.tid, x.cycle, 'duplicates');
+    if (r.reason === 'BAD_TAG') s.ev.count(x.tid, x.cycle, 'integrityFailures');
+    return rejectWith(s, r.reason, x.tid);
+  }
+  const update = {
+    terminal: x.tid,
+    purpose: TUNNEL_WINDOW_PURPOSE[r.dlms?.keySet ?? 'unicast'],
+    dir: 0 as const,
+    version: x.header.keyVersion,
+    state: r.replayState,
+  };
+  await s.writer.submit({ replay: [update] });
+  s.ev.count(x.tid, x.cycle, 'replies');
+  s.stats.accepted++;
+  return { ok: true };
 }
 
 /** Seals the ctype 0x04 answer to an ackReq frame; its downlink counter joins the same commit. */

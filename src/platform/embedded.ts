@@ -1,7 +1,18 @@
 // The embedded preset's composition root: store + cache + pipeline + bus + MQTT/CoAP listeners + HTTP API.
 import type { Clock, TerminalId } from '../core/index.ts';
-import { createIngestPipeline, type IngestPipeline, type ReplayWindowUpdate } from '../ingest/index.ts';
-import { createKeyCache, type ReplayState, type VerifyContext } from '../protocol/index.ts';
+import {
+  createIngestPipeline,
+  TUNNEL_WINDOW_PURPOSE,
+  type IngestPipeline,
+  type ReplayWindowUpdate,
+} from '../ingest/index.ts';
+import {
+  createKeyCache,
+  dlmsCounterId,
+  type DlmsKeySet,
+  type ReplayState,
+  type VerifyContext,
+} from '../protocol/index.ts';
 import type { Store } from '../storage/index.ts';
 import { createInProcessBus, type Bus } from '../bus/index.ts';
 import {
@@ -58,8 +69,17 @@ export interface EmbeddedPlatform {
   close(): Promise<void>;
 }
 
-/** The protocol's replay-window id (see `replayId`) of a stored window: `terminal|purpose|dir|version`. */
+const TUNNEL_KEY_SET = new Map(
+  Object.entries(TUNNEL_WINDOW_PURPOSE).map(([set, purpose]) => [purpose as number, set as DlmsKeySet]),
+);
+
+/**
+ * The protocol's replay-window id of a stored window: `terminal|purpose|dir|version` (see `replayId`),
+ * or for a DLMS tunnel counter `dlms|terminal|keySet|v<version>` (as `verifyTunnel` keeps it).
+ */
 function windowId(u: { terminal: string; purpose: number; dir: number; version: number }): string {
+  const keySet = TUNNEL_KEY_SET.get(u.purpose);
+  if (keySet !== undefined) return dlmsCounterId(u.terminal, keySet, `v${u.version}`);
   return `${u.terminal}|${u.purpose}|${u.dir}|${u.version}`;
 }
 
