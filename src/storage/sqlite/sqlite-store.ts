@@ -56,6 +56,8 @@ function openDatabase(o: SqliteStoreOptions): Database.Database {
     db.pragma(`synchronous = ${o.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The write worker checkpoints the WAL; this connection's rare registry writes never stall on it.
+    db.pragma('wal_autocheckpoint = 0');
     applyMigrations(db);
     return db;
   } catch (cause) {
