@@ -206,11 +206,12 @@ export interface Store extends RegistryStore {
 export interface GroupCommitOptions {
   /**
    * How long the first batch of a group waits for others, in ms. 0 = flush on the next turn of the
-   * event loop (everything submitted meanwhile joins the group).
-   * @default 2
+   * event loop (everything submitted meanwhile joins the group). SQLite applies it only while its
+   * write worker is idle (batches queued during a commit go as the next group at once).
+   * @default 2 (PostgreSQL), 0 (SQLite)
    */
   readonly maxDelayMs?: number;
-  /** Flush as soon as this many items (e.g. readings) are waiting. @default 2000 */
+  /** Most items (e.g. readings) per group. @default 2000 (PostgreSQL), 4000 (SQLite) */
   readonly maxItems?: number;
 }
 
