@@ -39,15 +39,24 @@ export function lclPath(flag: string | undefined, env: Readonly<Record<string, s
 
 const HELP = `
 Starts the embedded platform (SQLite store, MQTT broker, CoAP listener, HTTP API) on free ports — it
-works where port 1883 is taken — provisions the terminals, and runs a fleet sending real AES-GCM
-encrypted SGT1 telemetry (real London household load curves) over MQTT and CoAP. A --malicious share
-of the terminals also sends tampered frames (BAD_TAG), replays (REPLAY) and frames under a stale key
-version (UNKNOWN_KEY); rogue senders use unknown system titles (UNKNOWN_TERMINAL). Terminals whose
-rejections reach a threshold are flagged and scored against the ground truth.
+works where port 1883 is taken — provisions the simulator's fleet (meters, sockets, iTTUs, PV, storage,
+EV chargers under fusion terminals; real London household load curves) and lets each terminal agent send
+real AES-GCM encrypted SGT1 telemetry over MQTT or CoAP, one simulated 15-minute interval every
+--interval seconds. A --malicious share attacks at the frame level: tampered ciphertext (BAD_TAG),
+replays and counter rollback (REPLAY), a never-issued key version (UNKNOWN_KEY), oversized frames
+(OVERSIZE), forged titles (UNKNOWN_TERMINAL).
+
+Every --cycle seconds the platform's trust engine scores the behaviour evidence ingestion accounted and
+quarantines the terminals it flags (their frames are then refused: QUARANTINED). The summary lists those
+flags and scores them against the fleet's ground truth. Load curves: --load FILE, else $GRIDTRUST_LCL_FILE,
+else the LCL file next to the package (../shared/data/lcl); synthetic curves, announced, when missing.
+
+Exit codes: 0 ran (frames accepted), 1 nothing was accepted, 2 bad input.
 
 Examples:
   gridtrust demo
-  gridtrust demo --terminals 1000 --malicious 0.2 --duration 30 --json`;
+  gridtrust demo --terminals 1000 --malicious 0.2 --duration 30 --json
+  gridtrust terminals reinstate --data-dir DIR --system-title ID   # after --data-dir DIR`;
 
 function loadShapes(io: CliIo, path: string, seed: number): DemoOptions['shapes'] {
   if (!existsSync(path)) {
@@ -76,6 +85,11 @@ function printHuman(io: CliIo, s: DemoSummary): void {
   io.out(`detection        TP ${d.truePositives}  FP ${d.falsePositives}  FN ${d.falseNegatives}\n`);
   for (const [attack, a] of Object.entries(d.byAttack))
     io.out(`  ${attack.padEnd(20)} ${a.flagged}/${a.malicious} flagged\n`);
+  const forged = d.byAttack.UNKNOWN_TERMINAL?.malicious ?? 0;
+  if (forged > 0)
+    io.out(
+      `  (${forged} UNKNOWN_TERMINAL attackers send under forged titles: rejected, never attributable)\n`,
+    );
   io.out(`load curves      ${s.loadCurves}; data in ${s.dataDir}\n`);
 }
 
@@ -123,7 +137,7 @@ export const registerDemo: RegisterCommand = (program: Command, ctx) => {
     .option('--terminals <n>', 'number of simulated terminals', '300')
     .option('--malicious <ratio>', 'share of terminals that also send attack frames (0..1)', '0.1')
     .option('--duration <seconds>', 'how long the fleet sends', '20')
-    .option('--seed <n>', 'seed of the fleet (keys, households, attacks)', '1')
+    .option('--seed <n>', 'seed of the fleet (layout, households, attackers and their onsets)', '1')
     .option(
       '--interval <seconds>',
       'wall seconds per simulated 15-minute interval (fleet acceleration)',

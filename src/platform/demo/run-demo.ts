@@ -25,7 +25,7 @@ export interface DemoOptions {
   /** Household curves (real LCL, or the synthetic fallback); `source` is reported in the summary. */
   shapes: { shapes: LoadShapes; source: 'lcl' | 'synthetic' };
   clock: Clock;
-  /** Wall seconds per simulated 15-minute interval (the fleet runs accelerated). @default 1 */
+  /** Wall seconds per simulated 15-minute interval (the fleet runs accelerated). @default 0.5 */
   intervalS?: number;
   /** Length of a trust cycle, seconds (≥ 1). @default 2 */
   cycleS?: number;
@@ -142,43 +142,31 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const started = o.clock.monotonic();
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'gridtrust-demo-'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const fleet = createFleet({
-    terminals: o.terminals,
-    loadShapes: o.shapes.shapes,
-    clock: fleetClock(o.clock, INTERVAL_MS / ((o.intervalS ?? 1) * 1000)),
-    seed: o.seed,
-    malicious: o.malicious,
-    onsetWindowMs: 6 * INTERVAL_MS, // attacks start within the first intervals (after some history)
-    batching: 'each', // every reading is sent at once (no 4x-day batching) so the demo shows traffic
-    collect: true,
-  });
+  const fleet = demoFleet(o);
   const keys = new Map<string, Uint8Array>(fleet.layout.ids.map((id) => [id, randomBytes(32)]));
-  const flags: { id: string; reason: string; absCycle: number }[] = [];
-  let cycles = 0;
-  const onCycle = (cycle: number, decisions: readonly TrustDecision[]) => {
-    cycles++;
-    for (const d of decisions)
-      if (d.flag !== null) flags.push({ id: d.terminal, reason: d.flag.reason, absCycle: cycle });
-  };
-  const firstCycle = Math.floor(o.clock.now() / Math.round((o.cycleS ?? 2) * 1000));
-  const { platform, cycleMs } = await startDemoPlatform(o, { dataDir, fleet, keys, onCycle });
+  const flags = collectFlags(Math.floor(o.clock.now() / Math.round((o.cycleS ?? 2) * 1000)));
+  const { platform, cycleMs } = await startDemoPlatform(o, { dataDir, fleet, keys, onCycle: flags.onCycle });
   try {
     o.onStarted?.(platform);
     const links = await openDemoLinks(platform, o.terminals);
     const senders = createDemoSenders({ keys, links: links.links, seed: o.seed, sleep });
     try {
-      await driveFleet(o, { platform, fleet, send: (u) => senders.send(u), flagged: () => flags.length });
+      await driveFleet(o, {
+        platform,
+        fleet,
+        send: (u) => senders.send(u),
+        flagged: () => flags.list.length,
+      });
     } finally {
       await links.close();
     }
     // score the cycle the fleet stopped in: wait for it to end, then close it
     await sleep(cycleMs - (o.clock.now() % cycleMs) + 50);
     await platform.closeEndedCycles();
-    const flagged = flags.map((f) => ({ id: f.id, reason: f.reason, cycle: f.absCycle - firstCycle }));
     return {
-      ...summarise(platform, fleet, flagged),
+      ...summarise(platform, fleet, flags.list),
       fleet: senders.stats,
-      trustCycles: cycles,
+      trustCycles: flags.cycles(),
       cycleSeconds: cycleMs / 1000,
       dataDir,
       loadCurves: o.shapes.source,
@@ -187,6 +175,35 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   } finally {
     await platform.close();
   }
+}
+
+/** The simulator's fleet on an accelerated clock, attacks starting within its first intervals. */
+function demoFleet(o: DemoOptions): Fleet {
+  return createFleet({
+    terminals: o.terminals,
+    loadShapes: o.shapes.shapes,
+    clock: fleetClock(o.clock, INTERVAL_MS / ((o.intervalS ?? 0.5) * 1000)),
+    seed: o.seed,
+    malicious: o.malicious,
+    onsetWindowMs: 6 * INTERVAL_MS, // attacks start within the first intervals (after some history)
+    batching: 'each', // every reading is sent at once (no 4x-day batching) so the demo shows traffic
+    collect: true,
+  });
+}
+
+/** Collects the trust engine's flags per closed cycle; `cycle` counts from the demo's first cycle. */
+function collectFlags(firstCycle: number) {
+  const list: Flagged[] = [];
+  let cycles = 0;
+  return {
+    list,
+    cycles: () => cycles,
+    onCycle: (cycle: number, decisions: readonly TrustDecision[]) => {
+      cycles++;
+      for (const d of decisions)
+        if (d.flag !== null) list.push({ id: d.terminal, reason: d.flag.reason, cycle: cycle - firstCycle });
+    },
+  };
 }
 
 function summarise(platform: EmbeddedPlatform, fleet: Fleet, flagged: Flagged[]) {
