@@ -36,6 +36,10 @@ reported at once before anything starts. Port 0 picks a free port; --ready-file 
 { mqttPort, coapPort, httpPort, tenant } once everything listens. SIGINT/SIGTERM stop the listeners,
 flush the pending batch and close the store. See docs/operator-guide.md.
 
+Online trust: every cycleMs (GRIDTRUST_CYCLE_MS, default 60000) the trust engine scores the behaviour
+evidence ingestion accounted; flagged terminals are quarantined (frames refused: QUARANTINED), with the
+decision and its evidence in the audit log. Lift it with \`gridtrust terminals reinstate\`.
+
 Examples:
   gridtrust serve --data-dir ./data --mqtt-port 0 --coap-port 0 --http-port 0 --ready-file ready.json
   GRIDTRUST_MQTT_PORT=1884 gridtrust serve`;
