@@ -17,7 +17,9 @@ export { createBatchWriter } from './batch-writer.ts';
 export type { BatchWriter, BatchWriterOptions, WriteItem } from './batch-writer.ts';
 export { createDownlinkCounters, sealDownlink, ackBody } from './downlink.ts';
 export type { DownlinkCounters, DownlinkSealOptions } from './downlink.ts';
-export { createIngestPipeline, TUNNEL_WINDOW_PURPOSE } from './pipeline.ts';
+export { createIngestPipeline } from './pipeline.ts';
+export { TUNNEL_WINDOW_PURPOSE, verifyTunnelFrame } from './tunnel-step.ts';
+export type { TunnelStep } from './tunnel-step.ts';
 export type {
   IngestMeta,
   IngestOutcome,

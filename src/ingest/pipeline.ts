@@ -16,12 +16,12 @@ import {
   type Sgt1Header,
   type TerminalKeys,
   type VerifyContext,
-  verifyFrame,
 } from '../protocol/index.ts';
 import { createBatchWriter, type BatchWriter, type WriteItem } from './batch-writer.ts';
 import { ackBody, createDownlinkCounters, sealDownlink, type DownlinkCounters } from './downlink.ts';
 import { createEvidenceAccumulator, type EvidenceAccumulator } from './evidence.ts';
 import type { IngestRejectReason } from './reasons.ts';
+import { verifyTunnelFrame } from './tunnel-step.ts';
 import { toReading } from './readings.ts';
 import type { IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
 
@@ -110,13 +110,6 @@ function rejectAtTransport(s: State, reason: IngestRejectReason, meta: IngestMet
   return rejectWith(s, reason, title);
 }
 
-/**
- * Window ids under which a tunnel's DLMS invocation counter is persisted (dir 0, version = key
- * version): 0x100 + the DLMS key purpose [SGT1-2.2 purposes 5–7], outside the 4-bit SGT1 purpose
- * range so it can never share a window with an SGT1 frame counter.
- */
-export const TUNNEL_WINDOW_PURPOSE = { unicast: 0x105, broadcast: 0x106, dedicated: 0x107 } as const;
-
 /** Identifies one in-flight frame: its window and counter. */
 function pendingKey(h: Sgt1Header): string {
   return `${h.terminalId}|${h.purpose}|${h.keyVersion}|${h.fc}`;
@@ -198,31 +191,18 @@ async function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<In
   return reply === undefined ? { ok: true } : { ok: true, reply };
 }
 
-/**
- * Suite 0x80 [SGT1-1.4]: the tunnelled DLMS APDU is verified by its own security (keys from K_root
- * for purposes 5–7, or the context's DLMS keys); its invocation counter is the replay counter and is
- * persisted (see TUNNEL_WINDOW_PURPOSE) with the frame's commit. The APDU is
- * not telemetry, so no reading is stored; the frame is accounted and acknowledged like any other.
- */
+/** Suite 0x80: verified by its own DLMS security (see tunnel-step.ts), accounted like any frame. */
 async function handleTunnel(
   s: State,
   bytes: Uint8Array,
   x: { header: Sgt1Header; tid: TerminalId; cycle: number },
 ): Promise<IngestOutcome> {
-  const r = verifyFrame(bytes, s.o.verify);
+  const r = verifyTunnelFrame(bytes, s.o.verify, x);
   if (!r.ok) {
-    if (r.reason === 'REPLAY') s.ev.count(x.tid, x.cycle, 'duplicates');
-    if (r.reason === 'BAD_TAG') s.ev.count(x.tid, x.cycle, 'integrityFailures');
+    if (r.evidence !== undefined) s.ev.count(x.tid, x.cycle, r.evidence);
     return rejectWith(s, r.reason, x.tid);
   }
-  const update = {
-    terminal: x.tid,
-    purpose: TUNNEL_WINDOW_PURPOSE[r.dlms?.keySet ?? 'unicast'],
-    dir: 0 as const,
-    version: x.header.keyVersion,
-    state: r.replayState,
-  };
-  await s.writer.submit({ replay: [update] });
+  await s.writer.submit({ replay: [r.update] });
   s.ev.count(x.tid, x.cycle, 'replies');
   s.stats.accepted++;
   return { ok: true };
