@@ -18,7 +18,7 @@ export type { BatchWriter, BatchWriterOptions, WriteItem } from './batch-writer.
 export { createDownlinkCounters, sealDownlink, ackBody } from './downlink.ts';
 export type { DownlinkCounters, DownlinkSealOptions } from './downlink.ts';
 export { createIngestPipeline } from './pipeline.ts';
-export { TUNNEL_WINDOW_PURPOSE, verifyTunnelFrame } from './tunnel-step.ts';
+export { TUNNEL_WINDOW_PURPOSE, verifyTunnelFrame, windowIdOf } from './tunnel-step.ts';
 export type { TunnelStep } from './tunnel-step.ts';
 export type {
   IngestMeta,

@@ -12,6 +12,7 @@ import {
   type VerifyContext,
 } from '../protocol/index.ts';
 import { createIngestPipeline, type IngestPipelineOptions } from './pipeline.ts';
+import { windowIdOf } from './tunnel-step.ts';
 import type { IngestBatch, IngestStore } from './store-port.ts';
 
 const TITLE = Buffer.from('4d4d4d0000bc614e', 'hex');
@@ -170,6 +171,10 @@ describe('ingest pipeline', () => {
     });
     await pipe.flush();
     const windows = store.batches.flatMap((b) => b.replayUpdates);
+    // after a restart the stored window, warmed under windowIdOf, still refuses the replay
+    const warm = new Map<string, ReplayState>(windows.map((u) => [windowIdOf(u), u.state]));
+    const again = setup({}, { on: false }, { dlmsKeys: () => dlms, replay: warm });
+    expect(await again.pipe.handleFrame(tunnel(V1), meta)).toEqual({ ok: false, reason: 'REPLAY' });
     expect(windows).toEqual([
       {
         terminal: TID,

@@ -1,6 +1,13 @@
 // Pipeline step for SGT1 suite 0x80 [SGT1-1.4]: a tunnelled DLMS APDU, verified by its own security.
 import type { TerminalId } from '../core/index.ts';
-import { verifyFrame, type RejectReason, type Sgt1Header, type VerifyContext } from '../protocol/index.ts';
+import {
+  dlmsCounterId,
+  verifyFrame,
+  type DlmsKeySet,
+  type RejectReason,
+  type Sgt1Header,
+  type VerifyContext,
+} from '../protocol/index.ts';
 import type { ReplayWindowUpdate } from './store-port.ts';
 
 /**
@@ -9,6 +16,21 @@ import type { ReplayWindowUpdate } from './store-port.ts';
  * range so it can never share a window with an SGT1 frame counter.
  */
 export const TUNNEL_WINDOW_PURPOSE = { unicast: 0x105, broadcast: 0x106, dedicated: 0x107 } as const;
+
+const KEY_SET_OF = new Map<number, DlmsKeySet>(
+  (Object.entries(TUNNEL_WINDOW_PURPOSE) as [DlmsKeySet, number][]).map(([set, purpose]) => [purpose, set]),
+);
+
+/**
+ * The in-memory replay-map id of a stored window, for warming the pipeline at start: the protocol's
+ * `replayId` form `terminal|purpose|dir|version`, or for a tunnel counter the id `verifyTunnel` uses,
+ * `dlmsCounterId(terminal, keySet, 'v<version>')`.
+ */
+export function windowIdOf(u: Pick<ReplayWindowUpdate, 'terminal' | 'purpose' | 'dir' | 'version'>): string {
+  const keySet = KEY_SET_OF.get(u.purpose);
+  if (keySet !== undefined) return dlmsCounterId(u.terminal, keySet, `v${u.version}`);
+  return `${u.terminal}|${u.purpose}|${u.dir}|${u.version}`;
+}
 
 /** Outcome of {@link verifyTunnelFrame}: the counter window to persist, or a reason (and its evidence). */
 export type TunnelStep =

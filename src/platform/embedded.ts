@@ -2,17 +2,11 @@
 import type { Clock, TerminalId } from '../core/index.ts';
 import {
   createIngestPipeline,
-  TUNNEL_WINDOW_PURPOSE,
+  windowIdOf,
   type IngestPipeline,
   type ReplayWindowUpdate,
 } from '../ingest/index.ts';
-import {
-  createKeyCache,
-  dlmsCounterId,
-  type DlmsKeySet,
-  type ReplayState,
-  type VerifyContext,
-} from '../protocol/index.ts';
+import { createKeyCache, type ReplayState, type VerifyContext } from '../protocol/index.ts';
 import type { Store } from '../storage/index.ts';
 import { createInProcessBus, type Bus } from '../bus/index.ts';
 import {
@@ -69,20 +63,6 @@ export interface EmbeddedPlatform {
   close(): Promise<void>;
 }
 
-const TUNNEL_KEY_SET = new Map(
-  Object.entries(TUNNEL_WINDOW_PURPOSE).map(([set, purpose]) => [purpose as number, set as DlmsKeySet]),
-);
-
-/**
- * The protocol's replay-window id of a stored window: `terminal|purpose|dir|version` (see `replayId`),
- * or for a DLMS tunnel counter `dlms|terminal|keySet|v<version>` (as `verifyTunnel` keeps it).
- */
-function windowId(u: { terminal: string; purpose: number; dir: number; version: number }): string {
-  const keySet = TUNNEL_KEY_SET.get(u.purpose);
-  if (keySet !== undefined) return dlmsCounterId(u.terminal, keySet, `v${u.version}`);
-  return `${u.terminal}|${u.purpose}|${u.dir}|${u.version}`;
-}
-
 /** Warms the replay windows (dir 0) and returns the downlink counters (dir 1) from the store. */
 async function loadWindows(
   store: Store,
@@ -92,7 +72,7 @@ async function loadWindows(
   for (const u of await store.listReplayStates()) {
     if (u.dir === 1) down.push(u);
     // The bitmap is persisted with H in the same transaction as the readings [SGT1-1.2 replay window].
-    else up.set(windowId(u), { highest: u.state.highest, bitmap: u.state.bitmap });
+    else up.set(windowIdOf(u), { highest: u.state.highest, bitmap: u.state.bitmap });
   }
   return { up, down };
 }
