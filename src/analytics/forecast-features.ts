@@ -88,17 +88,21 @@ export function featureRow(
   out.set(f, offset);
 }
 
-/** Builds the design matrix (row-major) and the targets ((y − anchor) / scale) of a set of pairs. */
+/**
+ * Builds the design matrix (row-major) and the targets ((y − anchor) / scale) of a set of pairs; the
+ * anchor is the weekly naive value unless `baseline` gives one per pair (e.g. a dshw forecast).
+ */
 export function buildDesign(
   s: SeasonalSeries,
   pairs: readonly Pair[],
   horizon: number,
+  baseline?: Float64Array,
 ): { x: Float64Array; y: Float64Array } {
   const x = new Float64Array(pairs.length * FEATURES);
   const y = new Float64Array(pairs.length);
   pairs.forEach((p, i) => {
     featureRow(s, p, horizon, x, i * FEATURES);
-    y[i] = ((s.values[p.target] ?? 0) - anchorOf(s, p.target)) / s.scale;
+    y[i] = ((s.values[p.target] ?? 0) - (baseline?.[i] ?? anchorOf(s, p.target))) / s.scale;
   });
   return { x, y };
 }

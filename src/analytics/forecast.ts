@@ -61,6 +61,13 @@ export interface FitOptions {
   perLead?: boolean;
   /** Upper bound on sampled training pairs (pooled). @default 40000 */
   maxPairs?: number;
+  /**
+   * The forecast each model output is added to, per pair, known at the pair's origin (e.g. dshw);
+   * @default the weekly seasonal naive value
+   */
+  baseline?: (pairs: readonly Pair[]) => Float64Array;
+  /** Training pairs whose target lies in the last this-many steps before the end are the inner validation split. @default 0 */
+  validationTail?: number;
 }
 
 function check(s: SeasonalSeries, end: number, horizon: number): void {
@@ -82,16 +89,37 @@ function check(s: SeasonalSeries, end: number, horizon: number): void {
   }
 }
 
+/** Training and test pairs with their baselines (the anchors the model's output is added to). */
+interface Split {
+  train: readonly Pair[];
+  test: readonly Pair[];
+  trainBase: Float64Array;
+  testBase: Float64Array;
+  /** The last `validationRows` training pairs are the inner validation split (early stopping). */
+  validationRows: number;
+}
+
+function subset(sp: Split, keepTrain: (p: Pair) => boolean, testIdx: readonly number[]): Split {
+  const tr = sp.train.map((p, i) => (keepTrain(p) ? i : -1)).filter((i) => i >= 0);
+  const validation = tr.filter((i) => i >= sp.train.length - sp.validationRows).length;
+  return {
+    train: tr.map((i) => sp.train[i] as Pair),
+    trainBase: Float64Array.from(tr, (i) => sp.trainBase[i] ?? 0),
+    test: testIdx.map((i) => sp.test[i] as Pair),
+    testBase: Float64Array.from(testIdx, (i) => sp.testBase[i] ?? 0),
+    validationRows: validation,
+  };
+}
+
 async function fitPooled(
   s: SeasonalSeries,
-  train: readonly Pair[],
-  test: readonly Pair[],
+  sp: Split,
   horizon: number,
   model: Regressor,
 ): Promise<Float64Array> {
-  const tr = buildDesign(s, train, horizon);
-  await model.fit(tr.x, tr.y, FEATURES);
-  const te = buildDesign(s, test, horizon);
+  const tr = buildDesign(s, sp.train, horizon, sp.trainBase);
+  await model.fit(tr.x, tr.y, FEATURES, { validationRows: sp.validationRows });
+  const te = buildDesign(s, sp.test, horizon, sp.testBase);
   const pred = await model.predict(te.x, FEATURES);
   model.dispose();
   return pred;
@@ -99,27 +127,39 @@ async function fitPooled(
 
 async function fitAndPredict(
   s: SeasonalSeries,
-  train: readonly Pair[],
-  test: readonly Pair[],
+  sp: Split,
   horizon: number,
   o: FitOptions,
 ): Promise<Float64Array> {
   let pred: Float64Array;
   if (o.perLead === true) {
-    pred = new Float64Array(test.length);
+    pred = new Float64Array(sp.test.length);
     for (let h = 1; h <= horizon; h++) {
-      const idx = test.map((p, i) => (p.target - p.origin === h ? i : -1)).filter((i) => i >= 0);
+      const idx = sp.test.map((p, i) => (p.target - p.origin === h ? i : -1)).filter((i) => i >= 0);
       const part = await fitPooled(
         s,
-        train.filter((p) => p.target - p.origin === h),
-        idx.map((i) => test[i] as Pair),
+        subset(sp, (p) => p.target - p.origin === h, idx),
         horizon,
         o.createModel(),
       );
       idx.forEach((i, q) => (pred[i] = part[q] ?? 0));
     }
-  } else pred = await fitPooled(s, train, test, horizon, o.createModel());
-  return pred.map((v, i) => anchorOf(s, test[i]?.target ?? 0) + v * s.scale);
+  } else pred = await fitPooled(s, sp, horizon, o.createModel());
+  return pred.map((v, i) => (sp.testBase[i] ?? 0) + v * s.scale);
+}
+
+function split(s: SeasonalSeries, end: number, horizon: number, test: readonly Pair[], o: FitOptions): Split {
+  const all = pairsFor(s, end, horizon, o);
+  const tail = o.validationTail ?? 0;
+  const train = [...all.filter((p) => p.target < end - tail), ...all.filter((p) => p.target >= end - tail)];
+  const base = o.baseline ?? ((ps: readonly Pair[]) => Float64Array.from(ps, (p) => anchorOf(s, p.target)));
+  return {
+    train,
+    test,
+    trainBase: base(train),
+    testBase: base(test),
+    validationRows: train.length - all.filter((p) => p.target < end - tail).length,
+  };
 }
 
 function pairsFor(s: SeasonalSeries, end: number, horizon: number, o: FitOptions): Pair[] {
@@ -141,9 +181,23 @@ export async function forecastFromOrigin(
   o: FitOptions,
 ): Promise<Float64Array> {
   check(s, end, horizon);
-  const train = pairsFor(s, end, horizon, o);
   const test = Array.from({ length: horizon }, (_, i) => ({ origin: end - 1, target: end + i }));
-  return fitAndPredict(s, train, test, horizon, o);
+  return fitAndPredict(s, split(s, end, horizon, test, o), horizon, o);
+}
+
+/**
+ * Fits the model on values before `end` (training pairs with leads ≤ horizon) and forecasts the given
+ * pairs, each from the values observed up to its origin (parameters fixed).
+ */
+export async function predictPairs(
+  s: SeasonalSeries,
+  end: number,
+  horizon: number,
+  pairs: readonly Pair[],
+  o: FitOptions,
+): Promise<Float64Array> {
+  check(s, end, horizon);
+  return fitAndPredict(s, split(s, end, horizon, pairs, o), horizon, o);
 }
 
 /** MAPE by lead under Taylor's rolling protocol (fixed parameters, every origin of the test span). */
@@ -167,12 +221,11 @@ export async function rollingOrigin(
 ): Promise<RollingResult> {
   check(s, fitEnd, maxLead);
   const n = s.values.length;
-  const train = pairsFor(s, fitEnd, maxLead, o);
   const test: Pair[] = [];
   for (let origin = fitEnd - 1; origin < n - 1; origin++) {
     for (let h = 1; h <= maxLead && origin + h < n; h++) test.push({ origin, target: origin + h });
   }
-  const pred = await fitAndPredict(s, train, test, maxLead, o);
+  const pred = await fitAndPredict(s, split(s, fitEnd, maxLead, test, o), maxLead, o);
   const ape = new Float64Array(maxLead);
   const naive = new Float64Array(maxLead);
   const count = new Float64Array(maxLead);

@@ -37,4 +37,19 @@ export { createMlpRegressor, ensureTfBackend } from './tf-mlp.ts';
 export type { ForecastMetrics, FitOptions, RollingResult } from './forecast.ts';
 export { forecastMetrics, seasonalNaive, forecastFromOrigin, rollingOrigin } from './forecast.ts';
 export { LAG_FEATURES } from './forecast-features.ts';
-export { createHybridRegressor } from './regressor.ts';
+export { createHybridRegressor, createEnsembleRegressor } from './regressor.ts';
+export type { DshwParams } from './dshw.ts';
+export { fitDshw, dshwPredict, dshwSse, nelderMead } from './dshw.ts';
+export type { ForecastMethod, ValidationScore, RegressorMethodOptions } from './forecast-models.ts';
+export {
+  combineMethods,
+  dshwMethod,
+  innerValidation,
+  meanMapeByLead,
+  naiveWeekMethod,
+  regressorMethod,
+  rollingEvaluation,
+  rollingPairs,
+} from './forecast-models.ts';
+export type { ModelName, CatalogOptions, Selection } from './forecast-catalog.ts';
+export { AUTO_CANDIDATES, MODEL_NAMES, createMethod, selectModel } from './forecast-catalog.ts';

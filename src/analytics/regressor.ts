@@ -4,7 +4,11 @@ import { AnalyticsError } from './errors.ts';
 /** A trainable regression model on a row-major design matrix with `features` columns. */
 export interface Regressor {
   readonly name: string;
-  fit(x: Float64Array, y: Float64Array, features: number): Promise<void>;
+  /**
+   * Fits on all rows; a model with early stopping holds out the last `validationRows` rows (a
+   * time-ordered inner validation split) to decide when to stop.
+   */
+  fit(x: Float64Array, y: Float64Array, features: number, o?: { validationRows?: number }): Promise<void>;
   predict(x: Float64Array, features: number): Promise<Float64Array>;
   /** Releases native resources (tensors); a no-op for pure models. */
   dispose(): void;
@@ -97,13 +101,14 @@ export function createRidgeRegressor(
 export function createHybridRegressor(linear: Regressor, residual: Regressor): Regressor {
   return {
     name: `${linear.name}+${residual.name}`,
-    async fit(x, y, features) {
+    async fit(x, y, features, o) {
       await linear.fit(x, y, features);
       const base = await linear.predict(x, features);
       await residual.fit(
         x,
         y.map((v, i) => v - (base[i] ?? 0)),
         features,
+        o,
       );
     },
     async predict(x, features) {
@@ -113,6 +118,37 @@ export function createHybridRegressor(linear: Regressor, residual: Regressor): R
     dispose() {
       linear.dispose();
       residual.dispose();
+    },
+  };
+}
+
+/**
+ * The mean of several independently initialised models (e.g. MLPs with different seeds): averaging
+ * removes much of the seed-to-seed variance of a single network.
+ */
+export function createEnsembleRegressor(name: string, members: readonly (() => Regressor)[]): Regressor {
+  let fitted: Regressor[] = [];
+  return {
+    name,
+    async fit(x, y, features, o) {
+      fitted = [];
+      for (const make of members) {
+        const m = make();
+        await m.fit(x, y, features, o);
+        fitted.push(m);
+      }
+    },
+    async predict(x, features) {
+      const out = new Float64Array(x.length / features);
+      for (const m of fitted) {
+        const p = await m.predict(x, features);
+        p.forEach((v, i) => (out[i] = (out[i] ?? 0) + v / fitted.length));
+      }
+      return out;
+    },
+    dispose() {
+      fitted.forEach((m) => m.dispose());
+      fitted = [];
     },
   };
 }

@@ -16,6 +16,11 @@ export interface MlpOptions {
   learningRate?: number;
   /** L2 penalty on the weights. @default 1e-5 */
   l2?: number;
+  /**
+   * Early stopping: stop after this many epochs without improvement of the loss on the inner validation
+   * rows (see Regressor.fit) and restore the best epoch's weights. Without validation rows, unused.
+   */
+  patience?: number;
   /** Seeds the weight initialisation and the per-epoch shuffles. */
   random: Random;
 }
@@ -78,6 +83,32 @@ function buildModel(p: number, o: MlpOptions): tf.Sequential {
   return model;
 }
 
+/** Keeps the weights of the epoch with the lowest validation loss; stops after `patience` worse epochs. */
+function bestWeightsStopper(
+  model: tf.Sequential,
+  patience: number,
+): { callback: tf.CustomCallbackArgs; restore: () => void } {
+  let best = Infinity;
+  let since = 0;
+  let saved: tf.Tensor[] | undefined;
+  const callback: tf.CustomCallbackArgs = {
+    onEpochEnd: (_epoch, logs) => {
+      const v = logs?.['val_loss'] ?? Infinity;
+      if (v < best) {
+        [best, since] = [v, 0];
+        tf.dispose(saved ?? []);
+        saved = model.getWeights().map((w) => w.clone());
+      } else if (++since >= patience) model.stopTraining = true;
+    },
+  };
+  const restore = (): void => {
+    if (saved !== undefined) model.setWeights(saved);
+    tf.dispose(saved ?? []);
+    saved = undefined;
+  };
+  return { callback, restore };
+}
+
 /**
  * A small fully connected network (ReLU hidden layers, linear output) trained with Adam on
  * standardised inputs and targets; deterministic for a seed as far as tfjs allows (seeded
@@ -89,18 +120,21 @@ export function createMlpRegressor(o: MlpOptions): Regressor {
   let ys = { mean: 0, sd: 1 };
   return {
     name: 'mlp',
-    async fit(x, y, p) {
+    async fit(x, y, p, fo) {
       await ensureTfBackend();
-      xs = standardise(x, p);
-      const yst = standardise(y, 1);
+      const n = y.length;
+      const nVal = o.patience === undefined ? 0 : Math.min(n - 1, fo?.validationRows ?? 0);
+      const nTr = n - nVal;
+      xs = standardise(x.subarray(0, nTr * p), p);
+      const yst = standardise(y.subarray(0, nTr), 1);
       ys = { mean: yst.mean[0] ?? 0, sd: yst.sd[0] ?? 1 };
       model = buildModel(p, o);
-      const n = y.length;
-      const order = Array.from({ length: n }, (_, i) => i);
-      for (let i = n - 1; i > 0; i--) {
+      const order = Array.from({ length: nTr }, (_, i) => i);
+      for (let i = nTr - 1; i > 0; i--) {
         const j = o.random.int(0, i);
         [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
       }
+      for (let i = nTr; i < n; i++) order.push(i);
       const xo = new Float64Array(x.length);
       const yo = new Float32Array(n);
       order.forEach((src, i) => {
@@ -109,14 +143,20 @@ export function createMlpRegressor(o: MlpOptions): Regressor {
       });
       const xt = toTensor(xo, p, xs);
       const yt = tf.tensor2d(yo, [n, 1]);
-      await model.fit(xt, yt, {
+      const [xTr, xVal] = tf.split(xt, [nTr, nVal]);
+      const [yTr, yVal] = tf.split(yt, [nTr, nVal]);
+      const stopper = nVal > 0 ? bestWeightsStopper(model, o.patience ?? 3) : undefined;
+      await model.fit(xTr as tf.Tensor, yTr as tf.Tensor, {
         epochs: o.epochs ?? 40,
         batchSize: o.batchSize ?? 256,
         shuffle: false,
         verbose: 0,
+        ...(stopper === undefined
+          ? {}
+          : { validationData: [xVal as tf.Tensor, yVal as tf.Tensor], callbacks: stopper.callback }),
       });
-      xt.dispose();
-      yt.dispose();
+      stopper?.restore();
+      tf.dispose([xt, yt, xTr, xVal, yTr, yVal].filter((t): t is tf.Tensor => t !== undefined));
     },
     async predict(x, p) {
       if (model === undefined) throw new Error('predict before fit');

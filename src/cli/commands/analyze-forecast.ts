@@ -1,27 +1,24 @@
 // `gridtrust analyze forecast`: load forecasts with baselines, fixed-origin or Taylor's rolling protocol [analytics §4].
 import type { Command } from 'commander';
 import {
-  LAG_FEATURES,
-  createHybridRegressor,
-  createMlpRegressor,
-  createRidgeRegressor,
+  AUTO_CANDIDATES,
+  MODEL_NAMES,
+  createMethod,
   detectInterval,
-  forecastFromOrigin,
   forecastMetrics,
-  rollingOrigin,
+  rollingEvaluation,
   seasonalNaive,
-  type Regressor,
+  selectModel,
+  type ForecastMethod,
+  type ModelName,
   type SeasonalSeries,
+  type ValidationScore,
 } from '../../analytics/index.ts';
-import { createRandom } from '../../core/index.ts';
 import { drawForecast, drawMapeByLead, openOutDir } from '../analyze-output.ts';
 import type { CommandContext } from '../command.ts';
 import { parseIsoTimestamp, readTableFile, type WideTable } from '../data-files.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson } from '../io.ts';
-
-const MODELS = ['linear', 'mlp', 'hybrid'] as const;
-type ModelName = (typeof MODELS)[number];
 
 interface ForecastFlags {
   input: string;
@@ -59,31 +56,30 @@ function pickSeries(t: WideTable, column: string | undefined): { values: Float64
   return { values: sum, name: `sum of ${t.columns.length} columns` };
 }
 
-function modelFactory(name: ModelName, seed: number, epochs: number): () => Regressor {
-  const calendar = new Set(Array.from({ length: 11 }, (_, i) => LAG_FEATURES + i));
-  const random = createRandom(seed);
-  const linear = (): Regressor => createRidgeRegressor(1e-9, false, calendar);
-  const mlp = (): Regressor =>
-    createMlpRegressor({
-      random: random.fork(),
-      epochs,
-      hidden: [16],
-      learningRate: 0.001,
-      l2: 0,
-      batchSize: 512,
-    });
-  switch (name) {
-    case 'linear':
-      return linear;
-    case 'mlp':
-      return mlp;
-    case 'hybrid':
-      return () =>
-        createHybridRegressor(
-          linear(),
-          createMlpRegressor({ random: random.fork(), epochs, hidden: [16], learningRate: 0.001, l2: 1e-4 }),
-        );
-  }
+/** Resolves `--model` (running the inner-validation selection for `auto`). */
+async function resolveModel(
+  f: ForecastFlags,
+  s: SeasonalSeries,
+  o: { end: number; horizon: number },
+): Promise<{
+  method: ForecastMethod;
+  selection?: { method: string; chosen: string; scores: ValidationScore[] };
+}> {
+  const cat = {
+    seed: parseNumberArg('--seed', f.seed, { integer: true, min: 0 }),
+    epochs: parseNumberArg('--epochs', f.epochs, { integer: true, min: 1 }),
+  };
+  const model = f.model as ModelName;
+  if (model !== 'auto') return { method: createMethod(model, cat) };
+  const sel = await selectModel(s, { ...cat, ...o });
+  return {
+    method: sel.method,
+    selection: {
+      method: `lowest mean MAPE over leads 1..${o.horizon}, rolling origins in the last ${sel.validationSteps} steps before --train-until, fitted on the data before them`,
+      chosen: sel.name,
+      scores: sel.scores,
+    },
+  };
 }
 
 function setup(f: ForecastFlags): {
@@ -91,11 +87,10 @@ function setup(f: ForecastFlags): {
   s: SeasonalSeries;
   end: number;
   name: string;
-  model: ModelName;
 } {
-  if (!(MODELS as readonly string[]).includes(f.model))
-    throw new CliError('GT_ERR_CLI_USAGE', `--model must be one of ${MODELS.join(', ')}`, {
-      hint: 'e.g. --model linear',
+  if (!(MODEL_NAMES as readonly string[]).includes(f.model))
+    throw new CliError('GT_ERR_CLI_USAGE', `--model must be one of ${MODEL_NAMES.join(', ')}`, {
+      hint: 'e.g. --model auto',
     });
   const until = parseIsoTimestamp(f.trainUntil);
   if (until === undefined)
@@ -120,20 +115,18 @@ function setup(f: ForecastFlags): {
     s: { values, timestamps: t.timestamps, day, week: 7 * day, scale, calendar: false },
     end,
     name,
-    model: f.model as ModelName,
   };
 }
 
 async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
-  const { t, s, end, name, model } = setup(f);
+  const { t, s, end, name } = setup(f);
   const horizon = parseNumberArg('--horizon', f.horizon, { integer: true, min: 1, max: s.week });
-  const seed = parseNumberArg('--seed', f.seed, { integer: true, min: 0 });
   const t0 = performance.now();
-  const forecast = await forecastFromOrigin(s, end, horizon, {
-    createModel: modelFactory(model, seed, parseNumberArg('--epochs', f.epochs, { integer: true, min: 1 })),
-    random: createRandom(seed),
-  });
+  const { method, selection } = await resolveModel(f, s, { end, horizon });
+  const origin = Array.from({ length: horizon }, (_, i) => ({ origin: end - 1, target: end + i }));
+  const forecast = await method.predict(s, end, horizon, origin);
   const seconds = (performance.now() - t0) / 1000;
+  const model = method.name;
   const avail = Math.min(horizon, s.values.length - end);
   const actual = s.values.subarray(end, end + avail);
   const score = (p: ArrayLike<number>): ReturnType<typeof forecastMetrics> | null =>
@@ -142,10 +135,7 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
   const linear =
     model === 'linear'
       ? forecast
-      : await forecastFromOrigin({ ...s, calendar: false }, end, horizon, {
-          createModel: modelFactory('linear', seed, 1),
-          random: createRandom(seed),
-        });
+      : await createMethod('linear', { seed: 1, epochs: 1 }).predict(s, end, horizon, origin);
   const m = score(forecast);
   const doc = {
     model,
@@ -155,6 +145,7 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
     rmse: m?.rmse ?? null,
     seconds,
     forecast: Array.from(forecast),
+    ...(selection === undefined ? {} : { selection }),
     timestamps: Array.from({ length: horizon }, (_, i) =>
       new Date((t.timestamps[end - 1] ?? 0) + (i + 1) * (s.day > 0 ? 86_400_000 / s.day : 0)).toISOString(),
     ),
@@ -193,18 +184,18 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
       : `MAPE ${x.mape.toFixed(3)} %  MAE ${x.mae.toFixed(1)}  RMSE ${x.rmse.toFixed(1)}`;
   ctx.io.out(`${model}: ${fmt(m)}  (${seconds.toFixed(1)} s, fitted on ${end} points)\n`);
   for (const [k, v] of Object.entries(doc.baselines)) ctx.io.out(`${k.padEnd(18)} ${fmt(v)}\n`);
+  if (selection !== undefined)
+    ctx.io.out(`selected by inner validation: ${JSON.stringify(selection.scores)}\n`);
 }
 
 async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> {
-  const { s, end, model } = setup(f);
+  const { s, end } = setup(f);
   const maxLead = parseNumberArg('--max-lead', f.maxLead, { integer: true, min: 1, max: s.week });
-  const seed = parseNumberArg('--seed', f.seed, { integer: true, min: 0 });
   const t0 = performance.now();
-  const r = await rollingOrigin(s, end, maxLead, {
-    createModel: modelFactory(model, seed, parseNumberArg('--epochs', f.epochs, { integer: true, min: 1 })),
-    random: createRandom(seed),
-  });
+  const { method, selection } = await resolveModel(f, s, { end, horizon: maxLead });
+  const r = await rollingEvaluation(s, end, maxLead, method);
   const seconds = (performance.now() - t0) / 1000;
+  const model = method.name;
   const doc = {
     model,
     protocol:
@@ -214,6 +205,7 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
     meanMape: r.meanMape,
     mapeByLead: r.mapeByLead,
     seconds,
+    ...(selection === undefined ? {} : { selection }),
     baselines: { seasonalNaiveWeek: { meanMape: r.naiveWeekMeanMape, mapeByLead: r.naiveWeekMapeByLead } },
   };
   if (f.out !== undefined) {
@@ -239,6 +231,8 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
     `${model}: mean MAPE over leads 1–${maxLead} ${r.meanMape.toFixed(3)} % (lead 1 ${r.mapeByLead[0]?.toFixed(3)} %, lead ${maxLead} ${r.mapeByLead[maxLead - 1]?.toFixed(3)} %), ${r.origins} origins, ${seconds.toFixed(1)} s\n`,
   );
   ctx.io.out(`weekly naive: ${r.naiveWeekMeanMape.toFixed(3)} %\n`);
+  if (selection !== undefined)
+    ctx.io.out(`selected by inner validation: ${JSON.stringify(selection.scores)}\n`);
 }
 
 /** Registers `analyze forecast`. */
@@ -257,8 +251,8 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
     .option('--horizon <steps>', 'steps to forecast from the end of training (≤ one week)', '48')
     .option(
       '--model <name>',
-      `${MODELS.join(' | ')}: ridge on weekly-naive error features, tfjs-wasm MLP, or ridge + MLP on its residuals`,
-      'linear',
+      `${MODEL_NAMES.join(' | ')}: auto = the best of ${AUTO_CANDIDATES.join(', ')} on the last two weeks before --train-until; linear = ridge on weekly-naive error features; dshw = Taylor's double-seasonal Holt-Winters + AR(1); combo = mean of linear and dshw; mlp-ens = 3 tfjs-wasm MLPs on dshw residuals, early-stopped; mlp / hybrid = single MLP on weekly-naive residuals / ridge + MLP`,
+      'auto',
     )
     .option(
       '--rolling',
