@@ -134,7 +134,10 @@ async function driveFleet(
     await sleep(100);
   }
   // answers still in flight (agent retries are short); a closed link fails the rest
-  await Promise.race([Promise.all([...inFlight]), sleep(5000)]);
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((r) => (timer = setTimeout(r, 5000)));
+  await Promise.race([Promise.all([...inFlight]), cap]);
+  clearTimeout(timer); // a pending timer would keep the process alive after the summary
 }
 
 /** Runs the whole demo and returns its summary; every socket is closed when it settles. */
