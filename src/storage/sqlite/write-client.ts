@@ -71,6 +71,121 @@ function spawn(data: WriteWorkerData): Promise<Worker> {
   });
 }
 
+const workerGone = (what: string, cause?: unknown): StorageError =>
+  new StorageError('GT_ERR_STORAGE_WRITE', `the write worker ${what}`, {
+    hint: 'restart the process',
+    cause,
+  });
+
+/** The main-thread side of the group commit: a queue, one group in the worker, waiters for idle. */
+class WorkerGroupCommitter implements WriteClient {
+  private queue: Pending[] = [];
+  private inFlight: Pending[] | undefined;
+  private scheduled = false;
+  private nextId = 1;
+  private failure: StorageError | undefined;
+  private idle: (() => void)[] = [];
+  groups = 0;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly maxItems: number,
+    private readonly maxDelayMs: number,
+  ) {
+    worker.unref();
+    worker.on('message', (m: WriteReply) => this.onReply(m));
+    worker.on('error', (e) => this.failAll(workerGone('crashed', e)));
+    worker.on('exit', (code) => this.failAll(workerGone(`exited (${code})`)));
+  }
+
+  submit(batch: CommitBatch, items: number): Promise<CommitResult> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<CommitResult>((resolve, reject) => {
+      this.queue.push({ batch, items: Math.max(1, items), resolve, reject });
+      this.schedule();
+    });
+  }
+
+  flush(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.idle.push(resolve);
+      if (this.queue.length > 0) this.dispatch();
+      this.settleIdle();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.failure !== undefined) return;
+    const closed = new Promise<void>((resolve) => this.worker.once('message', () => resolve()));
+    this.worker.ref();
+    this.worker.postMessage({ type: 'close' });
+    await closed;
+    this.failure = new StorageError('GT_ERR_STORAGE_CLOSED', 'the store is closed', {
+      hint: 'open a new store',
+    });
+    await this.worker.terminate();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight !== undefined) return;
+    this.scheduled = true;
+    if (this.maxDelayMs > 0) setTimeout(() => this.dispatch(), this.maxDelayMs);
+    else setImmediate(() => this.dispatch());
+  }
+
+  /** Sends the oldest queued batches (up to maxItems items, at least one batch) as one group. */
+  private dispatch(): void {
+    this.scheduled = false;
+    if (this.inFlight !== undefined || this.queue.length === 0) return;
+    let items = 0;
+    let n = 0;
+    while (n < this.queue.length && (n === 0 || items + (this.queue[n]?.items ?? 0) <= this.maxItems))
+      items += this.queue[n++]?.items ?? 0;
+    const ps = this.queue.splice(0, n);
+    this.inFlight = ps;
+    const group = packGroup(ps.map((p) => p.batch));
+    this.worker.ref();
+    this.worker.postMessage({ type: 'group', id: this.nextId++, group }, groupTransfers(group));
+  }
+
+  /** The worker answered after COMMIT (or after the transaction failed): settle that group's callers. */
+  private onReply(m: WriteReply): void {
+    const ps = this.inFlight ?? [];
+    this.inFlight = undefined;
+    if (m.type === 'done') {
+      this.groups += 1;
+      m.outcomes.forEach((o, i) => (o.ok ? ps[i]?.resolve(o.value) : ps[i]?.reject(fromWire(o.error))));
+    } else if (m.type === 'failed') {
+      const e = fromWire(m.error);
+      const hint = e.hint ?? 'check free disk space';
+      const failed = new StorageError('GT_ERR_STORAGE_WRITE', 'the group commit transaction failed', {
+        hint,
+        cause: e,
+      });
+      for (const p of ps) p.reject(failed);
+    }
+    if (this.queue.length > 0) this.dispatch(); // they waited for this commit already
+    this.settleIdle();
+  }
+
+  private failAll(e: StorageError): void {
+    this.failure ??= e;
+    for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(e);
+    this.inFlight = undefined;
+    this.queue = [];
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (this.inFlight !== undefined || this.queue.length > 0) return;
+    this.worker.unref();
+    const waiters = this.idle;
+    this.idle = [];
+    for (const w of waiters) w();
+  }
+}
+
 /**
  * Starts the write worker. At most one group is in the worker at a time; batches submitted meanwhile
  * queue here and form the next group (up to `maxItems` items), so group size adapts to the load
@@ -82,115 +197,5 @@ export async function startWriteWorker(
   options: GroupCommitOptions = {},
 ): Promise<WriteClient> {
   const worker = await spawn(data);
-  worker.unref();
-  const maxItems = options.maxItems ?? 4000;
-  const maxDelayMs = options.maxDelayMs ?? 0;
-  let queue: Pending[] = [];
-  let inFlight: Pending[] | undefined;
-  let scheduled = false;
-  let groups = 0;
-  let nextId = 1;
-  let failure: StorageError | undefined;
-  let idle: (() => void)[] = [];
-
-  const settleIdle = (): void => {
-    if (inFlight !== undefined || queue.length > 0) return;
-    worker.unref();
-    const waiters = idle;
-    idle = [];
-    for (const w of waiters) w();
-  };
-  const dispatch = (): void => {
-    scheduled = false;
-    if (inFlight !== undefined || queue.length === 0) return;
-    let items = 0;
-    let n = 0;
-    while (n < queue.length && (n === 0 || items + (queue[n]?.items ?? 0) <= maxItems))
-      items += queue[n++]?.items ?? 0;
-    const ps = queue.slice(0, n);
-    queue = queue.slice(n);
-    inFlight = ps;
-    const group = packGroup(ps.map((p) => p.batch));
-    worker.ref();
-    worker.postMessage({ type: 'group', id: nextId++, group }, groupTransfers(group));
-  };
-  const schedule = (): void => {
-    if (scheduled || inFlight !== undefined) return;
-    scheduled = true;
-    if (maxDelayMs > 0) setTimeout(dispatch, maxDelayMs);
-    else setImmediate(dispatch);
-  };
-  const failAll = (e: StorageError): void => {
-    failure ??= e;
-    for (const p of [...(inFlight ?? []), ...queue]) p.reject(e);
-    inFlight = undefined;
-    queue = [];
-    settleIdle();
-  };
-  worker.on('message', (m: WriteReply) => {
-    const ps = inFlight ?? [];
-    inFlight = undefined;
-    if (m.type === 'done') {
-      groups += 1;
-      m.outcomes.forEach((o, i) => (o.ok ? ps[i]?.resolve(o.value) : ps[i]?.reject(fromWire(o.error))));
-    } else if (m.type === 'failed') {
-      const e = fromWire(m.error);
-      for (const p of ps)
-        p.reject(
-          new StorageError('GT_ERR_STORAGE_WRITE', 'the group commit transaction failed', {
-            hint: e.hint,
-            cause: e,
-          }),
-        );
-    }
-    if (queue.length > 0) dispatch(); // they waited for this commit already
-    settleIdle();
-  });
-  worker.on('error', (e) =>
-    failAll(
-      new StorageError('GT_ERR_STORAGE_WRITE', 'the write worker crashed', {
-        hint: 'restart the process',
-        cause: e,
-      }),
-    ),
-  );
-  worker.on('exit', (code) =>
-    failAll(
-      new StorageError('GT_ERR_STORAGE_WRITE', `the write worker exited (${code})`, {
-        hint: 'restart the process',
-      }),
-    ),
-  );
-
-  const flush = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      idle.push(resolve);
-      if (queue.length > 0) dispatch();
-      settleIdle();
-    });
-  return {
-    submit(batch, items) {
-      if (failure !== undefined) return Promise.reject(failure);
-      return new Promise<CommitResult>((resolve, reject) => {
-        queue.push({ batch, items: Math.max(1, items), resolve, reject });
-        schedule();
-      });
-    },
-    flush,
-    async close() {
-      await flush();
-      if (failure !== undefined) return;
-      const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
-      worker.ref();
-      worker.postMessage({ type: 'close' });
-      await closed;
-      failure = new StorageError('GT_ERR_STORAGE_CLOSED', 'the store is closed', {
-        hint: 'open a new store',
-      });
-      await worker.terminate();
-    },
-    get groups() {
-      return groups;
-    },
-  };
+  return new WorkerGroupCommitter(worker, options.maxItems ?? 4000, options.maxDelayMs ?? 0);
 }
