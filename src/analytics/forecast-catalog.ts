@@ -1,6 +1,7 @@
 // The named forecasting models of `analyze forecast` and the default chosen by inner validation [analytics §4].
 import { createRandom } from '../core/index.ts';
-import { LAG_FEATURES, type SeasonalSeries } from './forecast-features.ts';
+import { AnalyticsError } from './errors.ts';
+import { LAG_FEATURES, firstTarget, type SeasonalSeries } from './forecast-features.ts';
 import {
   combineMethods,
   dshwMethod,
@@ -114,6 +115,14 @@ export async function selectModel(
   o: CatalogOptions & { end: number; horizon: number },
 ): Promise<Selection> {
   const validation = 2 * s.week;
+  if (o.end - validation < firstTarget(s) + s.week)
+    throw new AnalyticsError(
+      'GT_ERR_ANALYTICS_NO_DATA',
+      `--model auto needs ${firstTarget(s) + s.week + validation} values (5 weeks) before the training end, got ${o.end}`,
+      {
+        hint: 'give a later --train-until, or name a model (e.g. --model dshw) to skip the inner validation',
+      },
+    );
   const candidates = AUTO_CANDIDATES.map((n) => createMethod(n, o));
   const scores = await innerValidation(s, { end: o.end, horizon: o.horizon, validation, candidates });
   let best = 0;

@@ -1,6 +1,7 @@
 // Forecast methods over (origin, target) pairs, their combination, and selection by inner validation [analytics §4].
 import type { Random } from '../core/index.ts';
 import { dshwPredict, fitDshw } from './dshw.ts';
+import { AnalyticsError } from './errors.ts';
 import { anchorOf, type Pair, type SeasonalSeries } from './forecast-features.ts';
 import { predictPairs, type RollingResult } from './forecast.ts';
 import type { Regressor } from './regressor.ts';
@@ -20,10 +21,25 @@ export const naiveWeekMethod: ForecastMethod = {
   predict: (s, _end, _h, pairs) => Promise.resolve(Float64Array.from(pairs, (p) => anchorOf(s, p.target))),
 };
 
-/** Taylor's double-seasonal Holt-Winters with AR(1) adjustment, parameters fitted by Nelder–Mead. */
+/**
+ * Taylor's double-seasonal Holt-Winters with AR(1) adjustment, parameters fitted by Nelder–Mead. Needs
+ * three weeks before `end` (two to initialise the states, one more to fit on).
+ */
 export const dshwMethod: ForecastMethod = {
   name: 'dshw',
-  predict: (s, end, _h, pairs) => Promise.resolve(dshwPredict(s, fitDshw(s, end), pairs)),
+  predict(s, end, _h, pairs) {
+    if (end < 3 * s.week)
+      return Promise.reject(
+        new AnalyticsError(
+          'GT_ERR_ANALYTICS_NO_DATA',
+          `dshw needs ${3 * s.week} values (3 weeks) before the training end, got ${end}`,
+          {
+            hint: 'give a later --train-until or a longer series',
+          },
+        ),
+      );
+    return Promise.resolve(dshwPredict(s, fitDshw(s, end), pairs));
+  },
 };
 
 /** Options of {@link regressorMethod}. */
