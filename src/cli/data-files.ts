@@ -1,10 +1,29 @@
 // File loaders for real data: wide/long CSV (optionally .gz via node:zlib) and NumPy .npy matrices.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { CliError } from './errors.ts';
 
 /** Default location of the LCL household file, relative to the project root (see data README). */
 export const LCL_DEFAULT_PATH = '../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz';
+
+/** Environment variable naming the LCL file when no --load option is given. */
+export const LCL_FILE_ENV = 'GRIDTRUST_LCL_FILE';
+
+/** The package root (…/src/cli → …), so default data paths do not depend on the working directory. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** --load FILE, else $GRIDTRUST_LCL_FILE, else `<package root>/../shared/data/lcl/…` (data README). */
+export function resolveLclPath(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  if (flag !== undefined) return flag;
+  const fromEnv = env[LCL_FILE_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return resolve(PACKAGE_ROOT, LCL_DEFAULT_PATH);
+}
 
 /**
  * A time series table: one timestamp column, then one value column per customer (or series).
@@ -213,7 +232,7 @@ export function readTableFile(path: string): WideTable {
 }
 
 /** Reads the LCL London households file (default path of the data README). */
-export function readLclFile(path: string = LCL_DEFAULT_PATH): WideTable {
+export function readLclFile(path: string = resolve(PACKAGE_ROOT, LCL_DEFAULT_PATH)): WideTable {
   return readTableFile(path);
 }
 

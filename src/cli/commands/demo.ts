@@ -1,12 +1,10 @@
 // `gridtrust demo`: the embedded platform on free ports plus a simulated fleet with frame-level attacks.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runDemo, syntheticLoadShapes, type DemoOptions, type DemoSummary } from '../../platform/index.ts';
 import { prepareLoadShapes } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
-import { LCL_DEFAULT_PATH, readLclFile } from '../data-files.ts';
+import { LCL_DEFAULT_PATH, LCL_FILE_ENV, readLclFile, resolveLclPath } from '../data-files.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { createSystemClock } from '../system-clock.ts';
@@ -21,20 +19,6 @@ interface DemoFlags {
   dataDir?: string;
   load?: string;
   json?: boolean;
-}
-
-/** Environment variable naming the LCL file when --load is not given. */
-export const LCL_FILE_ENV = 'GRIDTRUST_LCL_FILE';
-
-/** The package root (…/src/cli/commands → …), so the default data path does not depend on the cwd. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** --load FILE, else $GRIDTRUST_LCL_FILE, else `<package root>/../shared/data/lcl/…` (data README). */
-export function lclPath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
-  const fromEnv = env[LCL_FILE_ENV];
-  if (flag !== undefined) return flag;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return resolve(PACKAGE_ROOT, LCL_DEFAULT_PATH);
 }
 
 const HELP = `
@@ -101,7 +85,7 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
   const intervalS = parseNumberArg('--interval', f.interval, { min: 0.05, max: 900 });
   const cycleS = parseNumberArg('--cycle', f.cycle, { min: 1, max: 3600 });
   const quiet = f.json === true;
-  const shapes = loadShapes(io, lclPath(f.load, io.env), seed);
+  const shapes = loadShapes(io, resolveLclPath(f.load, io.env), seed);
   const progress = createProgress(io, 'demo', durationS, quiet);
   const summary = await runDemo({
     terminals,

@@ -18,7 +18,7 @@ import {
   type Upload,
 } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
-import { LCL_DEFAULT_PATH } from '../data-files.ts';
+import { LCL_DEFAULT_PATH, LCL_FILE_ENV, resolveLclPath } from '../data-files.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -215,7 +215,11 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     .option('--per-fusion <n>', 'LVESUs per fusion terminal (incl. its iTTU)', '100')
     .option('--direct-share <x>', 'share of terminals talking to the platform directly', '0.1')
     .option('--start <iso>', 'simulated start time (default 2024-06-01T00:00Z)')
-    .option('--load <file>', 'household load curves (wide CSV/.csv.gz of kWh per step)', LCL_DEFAULT_PATH)
+    .option(
+      '--load <file>',
+      `household load curves (wide CSV/.csv.gz of kWh per step; default $${LCL_FILE_ENV}, else <package>/${LCL_DEFAULT_PATH})`,
+      resolveLclPath(undefined, ctx.io.env),
+    )
     .option('--encrypt <n>', 'virtual mode: also seal real SGT1 frames for the first n terminals')
     .option(
       '--terminals-out <file>',
