@@ -3,18 +3,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../src/cli/io.ts';
+import type { BenchContext } from '../../src/cli/bench-context.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import type { TenantId, TerminalId, UnixMillis } from '../../src/core/index.ts';
 import pg from 'pg';
 import { openPostgresStore, openSqliteStore, type CommitBatch, type Store } from '../../src/storage/index.ts';
-
-/** The BenchContext of `gridtrust bench` (structural, so this module does not depend on where it lives). */
-interface BenchContext {
-  readonly io: CliIo;
-  readonly quiet: boolean;
-  readonly scale: number;
-}
 
 const ROUNDS = 3;
 const TERMINALS = 1000;
