@@ -44,7 +44,10 @@ export function startTrustCycles(o: TrustCycleOptions): TrustCycles {
       const decisions = await o.monitor.closeCycle(cycle);
       lastClosed = cycle;
       const flagged = decisions.filter((d) => d.flag !== null);
-      if (flagged.length > 0) o.log(`trust cycle ${cycle}: ${flagged.length} terminal(s) quarantined`);
+      if (flagged.length > 0) {
+        const from = new Date(cycle * o.cycleMs).toISOString();
+        o.log(`trust cycle ${cycle} (from ${from}): ${flagged.length} terminal(s) quarantined`);
+      }
       o.onCycle?.(cycle, decisions);
     }
   };
