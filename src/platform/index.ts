@@ -19,6 +19,8 @@ export type { EmbeddedPlatform, EmbeddedPlatformOptions } from './embedded.ts';
 export { provisionTerminals, rootKeysFromRegistry, createPlatformRegistry } from './provision.ts';
 export type { TerminalToProvision } from './provision.ts';
 export { mqttLink, coapLink } from './links.ts';
+export { createFleetSenders } from './fleet-senders.ts';
+export type { FleetSenders, FleetSenderOptions, AttackUpload } from './fleet-senders.ts';
 export { runDemo } from './demo/run-demo.ts';
 export type { DemoOptions, DemoSummary } from './demo/run-demo.ts';
 export { scoreDetection } from './demo/detection.ts';
