@@ -1,6 +1,7 @@
 // Telemetry record (ctype 0x01) [SGT1-7.3]: CBOR map with integer keys via cbor-x, shape validated on decode.
 import { Decoder, Encoder } from 'cbor-x';
 import { ProtocolError } from './errors.ts';
+import { decodeTelemetryFast, type FastContext } from './telemetry-fast.ts';
 
 /** One batched profile row `[t, U, I, P, Q, PF, f]` in the scaled units of {@link Telemetry}. */
 export type ProfileRow = readonly [number, number, number, number, number, number, number];
@@ -119,6 +120,9 @@ const SCALAR_NAMES: readonly (ScalarName | undefined)[] = [
   ...Object.keys(TELEMETRY_KEYS),
 ] as never;
 
+/** Shared with the fast path, so both decoders agree on key names and OBIS codes. */
+const FAST: FastContext = { scalarNames: SCALAR_NAMES, obisRe: OBIS_RE };
+
 function profileProblem(v: unknown): string | undefined {
   if (!Array.isArray(v) || v.length > MAX_PROFILE_ROWS) return 'key 20 must be an array of ≤ 1024 rows';
   for (const row of v as unknown[]) {
@@ -181,6 +185,8 @@ function fromMap(map: Map<unknown, unknown>): TelemetryResult {
  * unknown keys or wrong value types give `BAD_PAYLOAD`.
  */
 export function decodeTelemetry(payload: Uint8Array): TelemetryResult {
+  const fast = decodeTelemetryFast(payload, FAST);
+  if (fast !== undefined) return { ok: true, telemetry: fast as Telemetry };
   let value: unknown;
   try {
     value = decoder.decode(payload);

@@ -1,0 +1,140 @@
+// Fast path of the telemetry CBOR decoder [SGT1-7.3]: the common record shape only; anything else → undefined.
+//
+// Accepts exactly a subset of what `decodeTelemetry` (cbor-x + shape checks) accepts and returns the
+// same record for it: a definite map with unique unsigned keys 1..9 (integers with ≤ 4-byte
+// arguments), 20 (≤ 1024 rows of 7 such integers) and 30 (a map of ASCII OBIS codes to integers),
+// `t` present and ≥ 0, no trailing bytes. Any other input (floats, tags, long arguments, indefinite
+// lengths, duplicate keys, bad shapes) gives undefined, and the caller runs the general decoder,
+// which produces the value or the precise rejection reason.
+
+/** Cursor over the payload. */
+interface Cursor {
+  readonly b: Uint8Array;
+  pos: number;
+}
+
+/** Reads a head of `major`: its argument (≤ 4 bytes), or -1 when it is anything else. */
+function head(c: Cursor, major: number): number {
+  const { b } = c;
+  const p = c.pos;
+  if (p >= b.length) return -1;
+  const ib = b[p]!;
+  if (ib >> 5 !== major) return -1;
+  const info = ib & 0x1f;
+  if (info < 24) {
+    c.pos = p + 1;
+    return info;
+  }
+  if (info === 24 && p + 1 < b.length) {
+    c.pos = p + 2;
+    return b[p + 1]!;
+  }
+  if (info === 25 && p + 2 < b.length) {
+    c.pos = p + 3;
+    return (b[p + 1]! << 8) | b[p + 2]!;
+  }
+  if (info === 26 && p + 4 < b.length) {
+    c.pos = p + 5;
+    return ((b[p + 1]! << 24) >>> 0) + (b[p + 2]! << 16) + (b[p + 3]! << 8) + b[p + 4]!;
+  }
+  return -1;
+}
+
+/** An integer (major 0 or 1, ≤ 4-byte argument), or undefined. */
+function int(c: Cursor): number | undefined {
+  const p = c.pos;
+  if (p >= c.b.length) return undefined;
+  const negative = c.b[p]! >> 5 === 1;
+  const n = head(c, negative ? 1 : 0);
+  if (n < 0) return undefined;
+  return negative ? -1 - n : n;
+}
+
+/** Key 20: an array of ≤ 1024 rows of 7 integers, or undefined. */
+function profile(c: Cursor): number[][] | undefined {
+  const n = head(c, 4);
+  if (n < 0 || n > 1024) return undefined;
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    if (head(c, 4) !== 7) return undefined;
+    const row: number[] = [];
+    for (let j = 0; j < 7; j++) {
+      const v = int(c);
+      if (v === undefined) return undefined;
+      row.push(v);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** An ASCII text string, or undefined. */
+function ascii(c: Cursor): string | undefined {
+  const n = head(c, 3);
+  const p = c.pos;
+  if (n < 0 || p + n > c.b.length) return undefined;
+  let s = '';
+  for (let i = p; i < p + n; i++) {
+    const ch = c.b[i]!;
+    if (ch >= 0x80) return undefined;
+    s += String.fromCharCode(ch);
+  }
+  c.pos = p + n;
+  return s;
+}
+
+/** Key 30: OBIS code → integer, codes checked with `obisRe`, or undefined. */
+function obis(c: Cursor, obisRe: RegExp): Record<string, number> | undefined {
+  const n = head(c, 5);
+  if (n < 0) return undefined;
+  const out: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const code = ascii(c);
+    if (code === undefined || !obisRe.test(code)) return undefined;
+    const v = int(c);
+    if (v === undefined) return undefined;
+    out[code] = v;
+  }
+  return out;
+}
+
+/** One map entry into `rec`; false when the entry leaves the fast-path subset. */
+function entry(c: Cursor, rec: Record<string, unknown>, key: number, ctx: FastContext): boolean {
+  if (key >= 1 && key <= 9) {
+    const v = int(c);
+    if (v === undefined) return false;
+    rec[ctx.scalarNames[key]!] = v;
+    return true;
+  }
+  const v = key === 20 ? profile(c) : key === 30 ? obis(c, ctx.obisRe) : undefined;
+  if (v === undefined) return false;
+  rec[key === 20 ? 'profile' : 'obis'] = v;
+  return true;
+}
+
+/** What the fast path shares with the general decoder: key names (index = key) and the OBIS pattern. */
+export interface FastContext {
+  readonly scalarNames: readonly (string | undefined)[];
+  readonly obisRe: RegExp;
+}
+
+/**
+ * Decodes a telemetry record of the common shape [SGT1-7.3], or returns undefined when the payload is
+ * outside the subset described above (the caller then runs the general decoder). Never throws.
+ */
+export function decodeTelemetryFast(payload: Uint8Array, ctx: FastContext): object | undefined {
+  const c: Cursor = { b: payload, pos: 0 };
+  const n = head(c, 5);
+  if (n < 0) return undefined;
+  const rec: Record<string, unknown> = {};
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const key = head(c, 0);
+    const bit = key >= 1 && key <= 9 ? 1 << key : key === 20 ? 1 << 10 : key === 30 ? 1 << 11 : 0;
+    if (bit === 0 || (seen & bit) !== 0) return undefined;
+    seen |= bit;
+    if (!entry(c, rec, key, ctx)) return undefined;
+  }
+  if (c.pos !== payload.length || (seen & 2) === 0 || (rec.t as number) < 0) return undefined;
+  return rec;
+}
