@@ -17,7 +17,7 @@ import {
   createRidgeRegressor,
   type Regressor,
 } from './regressor.ts';
-import { createMlpRegressor } from './tf-mlp.ts';
+import { createMlpRegressor, createTfRuntime, type TfRuntime } from './tf-mlp.ts';
 
 /** Model names accepted by `--model`; `auto` picks the best of {@link AUTO_CANDIDATES} by inner validation. */
 export const MODEL_NAMES = [
@@ -42,10 +42,14 @@ export interface CatalogOptions {
   epochs: number;
   /** Members of the `mlp-ens` ensemble (seeds). @default 3 */
   ensemble?: number;
+  /** The TensorFlow.js runtime of the MLP models. @default one created per {@link createMethod} call */
+  tf?: TfRuntime;
 }
 
-function mlp(seed: number, epochs: number, patience?: number): Regressor {
+function mlp(m: { runtime: TfRuntime; seed: number; epochs: number; patience?: number }): Regressor {
+  const { runtime, seed, epochs, patience } = m;
   return createMlpRegressor({
+    runtime,
     random: createRandom(seed),
     epochs,
     hidden: [16],
@@ -60,6 +64,7 @@ function mlp(seed: number, epochs: number, patience?: number): Regressor {
 export function createMethod(name: Exclude<ModelName, 'auto'>, o: CatalogOptions): ForecastMethod {
   const calendar = new Set(Array.from({ length: 11 }, (_, i) => LAG_FEATURES + i));
   const random = (): ReturnType<typeof createRandom> => createRandom(o.seed);
+  const tf = o.tf ?? createTfRuntime();
   const linear = regressorMethod('linear', {
     createModel: () => createRidgeRegressor(1e-9, false, calendar),
     random,
@@ -74,11 +79,17 @@ export function createMethod(name: Exclude<ModelName, 'auto'>, o: CatalogOptions
     case 'combo':
       return combineMethods([linear, dshwMethod], undefined, 'combo(linear+dshw)');
     case 'mlp':
-      return regressorMethod('mlp', { createModel: () => mlp(o.seed, o.epochs), random });
+      return regressorMethod('mlp', {
+        createModel: () => mlp({ runtime: tf, seed: o.seed, epochs: o.epochs }),
+        random,
+      });
     case 'hybrid':
       return regressorMethod('hybrid', {
         createModel: () =>
-          createHybridRegressor(createRidgeRegressor(1e-9, false, calendar), mlp(o.seed, o.epochs, 4)),
+          createHybridRegressor(
+            createRidgeRegressor(1e-9, false, calendar),
+            mlp({ runtime: tf, seed: o.seed, epochs: o.epochs, patience: 4 }),
+          ),
         random,
       });
     case 'mlp-ens':
@@ -88,7 +99,10 @@ export function createMethod(name: Exclude<ModelName, 'auto'>, o: CatalogOptions
         createModel: () =>
           createEnsembleRegressor(
             'mlp-ens',
-            Array.from({ length: o.ensemble ?? 3 }, (_, k) => () => mlp(o.seed * 1000 + k, o.epochs, 4)),
+            Array.from(
+              { length: o.ensemble ?? 3 },
+              (_, k) => () => mlp({ runtime: tf, seed: o.seed * 1000 + k, epochs: o.epochs, patience: 4 }),
+            ),
           ),
         random,
         baseline: 'dshw',

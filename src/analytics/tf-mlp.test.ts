@@ -1,7 +1,7 @@
 // The tfjs MLP regressor: learns a smooth function, early stopping on the inner split, seeded determinism.
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../core/index.ts';
-import { createMlpRegressor } from './tf-mlp.ts';
+import { createMlpRegressor, createTfRuntime } from './tf-mlp.ts';
 
 function data(n: number): { x: Float64Array; y: Float64Array } {
   const r = createRandom(7);
@@ -16,8 +16,10 @@ function data(n: number): { x: Float64Array; y: Float64Array } {
 describe('MLP regressor', () => {
   it('with early stopping on the last rows, fits better than the mean and is deterministic for a seed', async () => {
     const { x, y } = data(600);
+    const runtime = createTfRuntime();
     const fit = async (): Promise<Float64Array> => {
       const m = createMlpRegressor({
+        runtime,
         random: createRandom(3),
         epochs: 60,
         hidden: [16],

@@ -23,24 +23,38 @@ export interface MlpOptions {
   patience?: number;
   /** Seeds the weight initialisation and the per-epoch shuffles. */
   random: Random;
+  /** The backend to train and predict on (see {@link createTfRuntime}). */
+  runtime: TfRuntime;
 }
 
-let backendReady: Promise<string> | undefined;
+/** The TensorFlow.js backend a caller's MLPs run on, selected once per runtime (no module-level state). */
+export interface TfRuntime {
+  /** Resolves with the backend name once it is ready (`wasm`, or `cpu` when WASM cannot start). */
+  ready(): Promise<string>;
+}
 
-/** Selects the WASM backend once (falls back to the pure-JS CPU backend if WASM cannot start). */
-export function ensureTfBackend(): Promise<string> {
-  backendReady ??= tf
-    .setBackend('wasm')
-    .then(async (ok) => {
-      if (!ok) await tf.setBackend('cpu');
-      await tf.ready();
-      return tf.getBackend();
-    })
-    .catch(async () => {
-      await tf.setBackend('cpu');
-      return tf.getBackend();
-    });
-  return backendReady;
+/**
+ * Creates a runtime that selects the WASM backend on first use (falls back to the pure-JS CPU backend if
+ * WASM cannot start). tfjs keeps one active backend per process, so callers share one runtime.
+ */
+export function createTfRuntime(): TfRuntime {
+  let backend: Promise<string> | undefined;
+  return {
+    ready() {
+      backend ??= tf
+        .setBackend('wasm')
+        .then(async (ok) => {
+          if (!ok) await tf.setBackend('cpu');
+          await tf.ready();
+          return tf.getBackend();
+        })
+        .catch(async () => {
+          await tf.setBackend('cpu');
+          return tf.getBackend();
+        });
+      return backend;
+    },
+  };
 }
 
 function standardise(x: Float64Array, p: number): { mean: Float64Array; sd: Float64Array } {
@@ -121,7 +135,7 @@ export function createMlpRegressor(o: MlpOptions): Regressor {
   return {
     name: 'mlp',
     async fit(x, y, p, fo) {
-      await ensureTfBackend();
+      await o.runtime.ready();
       const n = y.length;
       const nVal = o.patience === undefined ? 0 : Math.min(n - 1, fo?.validationRows ?? 0);
       const nTr = n - nVal;
