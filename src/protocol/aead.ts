@@ -5,8 +5,10 @@ import { HEADER_LENGTH, SUITE, tagLength, type Suite } from './header.ts';
 /** Nonce of a frame whose header is at `frame[0..17)` [SGT1-1.2]: 12 bytes for GCM, 13 for CCM. */
 export function frameNonce(frame: Buffer, suite: Suite): Buffer {
   const ccm = suite === SUITE.AES_128_CCM;
-  const nonce = Buffer.alloc(ccm ? 13 : 12);
+  // allocUnsafe slices the shared pool (no ArrayBuffer per frame); every byte is written below.
+  const nonce = Buffer.allocUnsafe(ccm ? 13 : 12);
   const o = ccm ? 1 : 0;
+  if (ccm) nonce[0] = 0;
   // Buffer#copy avoids two subarray views per frame on the hot path.
   frame.copy(nonce, o, 2, 10);
   frame.copy(nonce, o + 8, 12, 16);

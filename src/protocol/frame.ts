@@ -25,11 +25,14 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024;
 export type ParsedFrame =
   { readonly ok: true; readonly header: Sgt1Header; readonly frame: Buffer } | Rejection;
 
+/** The bytes as a Buffer view (no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Step 1 [SGT1-1.2 rule 1]: size limits, then header validation. */
 export function parseFrame(bytes: Uint8Array, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): ParsedFrame {
-  const frame = Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const frame = asBuffer(bytes);
   if (frame.length > maxFrameBytes) return reject('OVERSIZE', `${frame.length} bytes > ${maxFrameBytes}`);
   const h = parseHeader(frame);
   return h.ok ? { ok: true, header: h.header, frame } : h;
@@ -149,25 +152,31 @@ export function decodeFramePayload(header: Sgt1Header, plaintext: Uint8Array): D
  * if (!r.ok) metrics.rejected[r.reason]++; else store(r.header.terminalId, r.telemetry);
  */
 export function verifyFrame(bytes: Uint8Array, ctx: VerifyContext): VerifyResult {
-  const parsed = parseFrame(bytes, ctx.maxFrameBytes);
+  // The steps above, inlined on the hot path so no per-step result wrapper is allocated.
+  const frame = asBuffer(bytes);
+  const max = ctx.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  if (frame.length > max) return reject('OVERSIZE', `${frame.length} bytes > ${max}`);
+  const parsed = parseHeader(frame);
   if (!parsed.ok) return parsed;
-  const { header, frame } = parsed;
+  const header = parsed.header;
   if (header.suite === SUITE.DLMS_TUNNEL) {
     const t = resolveTerminal(header, ctx);
     return t.ok ? verifyTunnel(header, frame, t.terminal, ctx) : t;
   }
   const resolved = resolveKey(header, ctx);
   if (!resolved.ok) return resolved;
-  const replay = checkReplay(header, ctx.replay);
-  if (!replay.ok) return replay;
-  const opened = openFrame(frame, header, resolved.key);
-  if (!opened.ok) return opened;
-  const replayState = commitReplay(header, replay.state, ctx.replay, replay.id);
-  const decoded = decodeFramePayload(header, opened.plaintext);
-  if (!decoded.ok) return decoded;
-  return decoded.telemetry === undefined
-    ? { ok: true, header, plaintext: opened.plaintext, replayState }
-    : { ok: true, header, plaintext: opened.plaintext, telemetry: decoded.telemetry, replayState };
+  const id = replayId(header);
+  const state = ctx.replay.get(id) ?? EMPTY_REPLAY_STATE;
+  const counter = checkCounter(state, header.fc, SGT1_WINDOW);
+  if (!counter.ok) return reject('REPLAY', counter.detail);
+  const plaintext = openFrameAead(resolved.key.keyObject, header.suite, frame);
+  if (plaintext === undefined) return reject('BAD_TAG', 'authentication tag does not verify');
+  const replayState = commitReplay(header, state, ctx.replay, id);
+  if (header.ctype !== CTYPE.TELEMETRY) return { ok: true, header, plaintext, replayState };
+  const t = decodeTelemetry(plaintext);
+  return t.ok
+    ? { ok: true, header, plaintext, telemetry: t.telemetry, replayState }
+    : reject('BAD_PAYLOAD', t.detail);
 }
 
 /** The key a sender seals with: `K_use` directly, or `K_root` + tenant (derived, optionally cached). */
