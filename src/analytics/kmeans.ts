@@ -181,6 +181,8 @@ function drifts(a: Float64Array, b: Float64Array, k: number, d: number): Float64
   return out;
 }
 
+type StepPhase = Parameters<KmeansExecutor['step']>[0]['phase'];
+
 async function runOnce(
   m: CurveMatrix,
   start: Float64Array,
@@ -199,20 +201,19 @@ async function runOnce(
   let prevJ = Infinity;
   let iterations = 0;
   let emptyRepairs = 0;
-  while (iterations < o.maxIter) {
-    const r = reduce(
-      await ex.step({
-        centres,
-        k,
-        phase,
-        drift,
-        halfSep: halfSeparations(centres, k, d),
-        halfDist: halfDistances(centres, k, d),
-        cumDrift,
-      }),
+  /** One executor pass over the current centres (their half-separations are derived here). */
+  const step = (stepPhase: StepPhase, stepDrift: Float64Array): ReturnType<KmeansExecutor['step']> =>
+    ex.step({
+      centres,
       k,
-      d,
-    );
+      phase: stepPhase,
+      drift: stepDrift,
+      halfSep: halfSeparations(centres, k, d),
+      halfDist: halfDistances(centres, k, d),
+      cumDrift,
+    });
+  while (iterations < o.maxIter) {
+    const r = reduce(await step(phase, drift), k, d);
     iterations++;
     const u = updateCentres(r, k, d, totalSq);
     if (u.empty.length > 0) {
@@ -230,29 +231,8 @@ async function runOnce(
     prevJ = u.objective;
     if (converged && u.empty.length === 0) break;
   }
-  if (phase === 'init')
-    await ex.step({
-      centres,
-      k,
-      phase,
-      drift,
-      halfSep: halfSeparations(centres, k, d),
-      halfDist: halfDistances(centres, k, d),
-      cumDrift,
-    });
-  const fin = reduce(
-    await ex.step({
-      centres,
-      k,
-      phase: 'final',
-      drift: phase === 'init' ? new Float64Array(k) : drift,
-      halfSep: halfSeparations(centres, k, d),
-      halfDist: halfDistances(centres, k, d),
-      cumDrift,
-    }),
-    k,
-    d,
-  );
+  if (phase === 'init') await step(phase, drift);
+  const fin = reduce(await step('final', phase === 'init' ? new Float64Array(k) : drift), k, d);
   return {
     k,
     centres,
