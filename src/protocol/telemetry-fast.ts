@@ -98,23 +98,60 @@ function obis(c: Cursor, obisRe: RegExp): Record<string, number> | undefined {
   return out;
 }
 
-/** One map entry into `rec`; false when the entry leaves the fast-path subset. */
-function entry(c: Cursor, rec: Record<string, unknown>, key: number, ctx: FastContext): boolean {
-  if (key >= 1 && key <= 9) {
-    const v = int(c);
-    if (v === undefined) return false;
-    rec[ctx.scalarNames[key]!] = v;
-    return true;
+/** A record under construction; fields in the order their keys arrive, as the general decoder does. */
+type Rec = Record<string, unknown>;
+
+/**
+ * Stores a value under the name of its key [SGT1-7.3] with named (not keyed) stores, so records share
+ * hidden classes. Names must match TELEMETRY_KEYS (the differential test checks it).
+ */
+function put(rec: Rec, key: number, v: unknown): void {
+  switch (key) {
+    case 1:
+      rec.t = v;
+      break;
+    case 2:
+      rec.voltage = v;
+      break;
+    case 3:
+      rec.current = v;
+      break;
+    case 4:
+      rec.activePower = v;
+      break;
+    case 5:
+      rec.reactivePower = v;
+      break;
+    case 6:
+      rec.powerFactor = v;
+      break;
+    case 7:
+      rec.frequency = v;
+      break;
+    case 8:
+      rec.energyImport = v;
+      break;
+    case 9:
+      rec.energyExport = v;
+      break;
+    case 20:
+      rec.profile = v;
+      break;
+    default:
+      rec.obis = v;
   }
-  const v = key === 20 ? profile(c) : key === 30 ? obis(c, ctx.obisRe) : undefined;
+}
+
+/** One map entry into `rec`; false when the entry leaves the fast-path subset. */
+function entry(c: Cursor, rec: Rec, key: number, obisRe: RegExp): boolean {
+  const v = key <= 9 ? int(c) : key === 20 ? profile(c) : obis(c, obisRe);
   if (v === undefined) return false;
-  rec[key === 20 ? 'profile' : 'obis'] = v;
+  put(rec, key, v);
   return true;
 }
 
-/** What the fast path shares with the general decoder: key names (index = key) and the OBIS pattern. */
+/** What the fast path shares with the general decoder: the OBIS code pattern. */
 export interface FastContext {
-  readonly scalarNames: readonly (string | undefined)[];
   readonly obisRe: RegExp;
 }
 
@@ -126,14 +163,14 @@ export function decodeTelemetryFast(payload: Uint8Array, ctx: FastContext): obje
   const c: Cursor = { b: payload, pos: 0 };
   const n = head(c, 5);
   if (n < 0) return undefined;
-  const rec: Record<string, unknown> = {};
+  const rec: Rec = {};
   let seen = 0;
   for (let i = 0; i < n; i++) {
     const key = head(c, 0);
     const bit = key >= 1 && key <= 9 ? 1 << key : key === 20 ? 1 << 10 : key === 30 ? 1 << 11 : 0;
     if (bit === 0 || (seen & bit) !== 0) return undefined;
     seen |= bit;
-    if (!entry(c, rec, key, ctx)) return undefined;
+    if (!entry(c, rec, key, ctx.obisRe)) return undefined;
   }
   if (c.pos !== payload.length || (seen & 2) === 0 || (rec.t as number) < 0) return undefined;
   return rec;

@@ -120,8 +120,8 @@ const SCALAR_NAMES: readonly (ScalarName | undefined)[] = [
   ...Object.keys(TELEMETRY_KEYS),
 ] as never;
 
-/** Shared with the fast path, so both decoders agree on key names and OBIS codes. */
-const FAST: FastContext = { scalarNames: SCALAR_NAMES, obisRe: OBIS_RE };
+/** Shared with the fast path, so both decoders agree on OBIS codes. */
+const FAST: FastContext = { obisRe: OBIS_RE };
 
 function profileProblem(v: unknown): string | undefined {
   if (!Array.isArray(v) || v.length > MAX_PROFILE_ROWS) return 'key 20 must be an array of ≤ 1024 rows';
