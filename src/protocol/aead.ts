@@ -9,9 +9,9 @@ export function frameNonce(frame: Buffer, suite: Suite): Buffer {
   const nonce = Buffer.allocUnsafe(ccm ? 13 : 12);
   const o = ccm ? 1 : 0;
   if (ccm) nonce[0] = 0;
-  // Buffer#copy avoids two subarray views per frame on the hot path.
-  frame.copy(nonce, o, 2, 10);
-  frame.copy(nonce, o + 8, 12, 16);
+  // Byte stores: cheaper than Buffer#copy (a native call each) for 12 bytes on the hot path.
+  for (let i = 0; i < 8; i++) nonce[o + i] = frame[2 + i]!;
+  for (let i = 0; i < 4; i++) nonce[o + 8 + i] = frame[12 + i]!;
   return nonce;
 }
 

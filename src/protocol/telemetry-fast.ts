@@ -73,14 +73,10 @@ function ascii(c: Cursor): string | undefined {
   const n = head(c, 3);
   const p = c.pos;
   if (n < 0 || p + n > c.b.length) return undefined;
-  let s = '';
-  for (let i = p; i < p + n; i++) {
-    const ch = c.b[i]!;
-    if (ch >= 0x80) return undefined;
-    s += String.fromCharCode(ch);
-  }
+  for (let i = p; i < p + n; i++) if (c.b[i]! >= 0x80) return undefined;
   c.pos = p + n;
-  return s;
+  // One flat string from the bytes (ASCII checked above), not one concatenation per character.
+  return String.fromCharCode.apply(null, c.b.subarray(p, p + n) as unknown as number[]);
 }
 
 /** Key 30: OBIS code → integer, codes checked with `obisRe`, or undefined. */
