@@ -38,6 +38,9 @@ function mask(window: number): bigint {
   return BigInt.asUintN(bits(window), -1n);
 }
 
+/** `BigInt(i)` for 0..64, built once: no BigInt conversion per frame on the hot path. */
+const SHIFT: readonly bigint[] = Object.freeze(Array.from({ length: 65 }, (_, i) => BigInt(i)));
+
 /** Result of {@link checkCounter}: may this counter be opened? */
 export type CounterCheck =
   { readonly ok: true } | { readonly ok: false; readonly reason: 'REPLAY'; readonly detail: string };
@@ -58,7 +61,7 @@ export function checkCounter(state: ReplayState, counter: number, window: number
   const age = state.highest - counter;
   if (age >= window)
     return { ok: false, reason: 'REPLAY', detail: `counter ${counter} older than the window` };
-  if (((state.bitmap >> BigInt(age)) & 1n) !== 0n)
+  if (((state.bitmap >> (SHIFT[age] ?? BigInt(age))) & 1n) !== 0n)
     return { ok: false, reason: 'REPLAY', detail: `counter ${counter} seen` };
   return COUNTER_OK;
 }
@@ -70,7 +73,7 @@ export function checkCounter(state: ReplayState, counter: number, window: number
 export function commitCounter(state: ReplayState, counter: number, window: number): ReplayState {
   if (counter > state.highest) {
     const shift = state.highest < 0 ? 64 : counter - state.highest;
-    const bitmap = shift >= 64 ? 1n : BigInt.asUintN(bits(window), (state.bitmap << BigInt(shift)) | 1n);
+    const bitmap = shift >= 64 ? 1n : BigInt.asUintN(bits(window), (state.bitmap << SHIFT[shift]!) | 1n);
     return { highest: counter, bitmap };
   }
   return { highest: state.highest, bitmap: state.bitmap | (1n << BigInt(state.highest - counter)) };
