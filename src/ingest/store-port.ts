@@ -16,21 +16,35 @@ export interface ReplayWindowUpdate {
   readonly state: PersistedReplayState;
 }
 
-/** One reading in SI units (spec §7.3), unique per (terminal, purpose, keyVersion, fc). */
+/**
+ * One telemetry reading (spec §7.3) in SI units. `(terminal, purpose, keyVersion, fc)` is unique: the
+ * frame it came from can never be stored twice.
+ */
 export interface IngestReading {
   readonly terminal: TerminalId;
   readonly purpose: number;
   readonly keyVersion: number;
+  /** Frame counter of the SGT1 frame that carried it. */
   readonly fc: number;
+  /** Measurement time (telemetry key 1), ms since the epoch. */
   readonly ts: UnixMillis;
+  /** When the platform accepted the frame. */
   readonly receivedAt: UnixMillis;
+  /** Voltage L1 in V (key 2). */
   readonly voltage?: number | null;
+  /** Current L1 in A (key 3). */
   readonly current?: number | null;
+  /** Active power import P in W (key 4). */
   readonly activePower?: number | null;
+  /** Reactive power Q in var (key 5). */
   readonly reactivePower?: number | null;
+  /** Power factor, −1..1 (key 6). */
   readonly powerFactor?: number | null;
+  /** Frequency in Hz (key 7). */
   readonly frequency?: number | null;
+  /** Active energy import register in Wh (key 8). */
   readonly energyImport?: number | null;
+  /** Active energy export register in Wh (key 9). */
   readonly energyExport?: number | null;
 }
 

@@ -1,5 +1,6 @@
 // The store port: every record the platform persists, and the atomic ingestion batch.
 import type { TerminalId, UnixMillis } from '../core/index.ts';
+import type { IngestReading } from '../ingest/index.ts';
 import type { AuditInput, RegistryStore, TerminalStatus } from '../keys/index.ts';
 
 /**
@@ -30,32 +31,7 @@ export interface ReplayUpdate extends ReplayKey {
  * One stored telemetry reading (spec §7.3) in SI units. `(terminal, purpose, keyVersion, fc)` is
  * unique: the frame it came from can never be stored twice.
  */
-export interface ReadingInput {
-  readonly terminal: TerminalId;
-  readonly purpose: number;
-  readonly keyVersion: number;
-  /** Frame counter of the SGT1 frame that carried it. */
-  readonly fc: number;
-  /** Measurement time (telemetry key 1), ms since the epoch. */
-  readonly ts: UnixMillis;
-  /** When the platform accepted the frame. */
-  readonly receivedAt: UnixMillis;
-  /** Voltage L1 in V (key 2). */
-  readonly voltage?: number | null;
-  /** Current L1 in A (key 3). */
-  readonly current?: number | null;
-  /** Active power import P in W (key 4). */
-  readonly activePower?: number | null;
-  /** Reactive power Q in var (key 5). */
-  readonly reactivePower?: number | null;
-  /** Power factor, −1..1 (key 6). */
-  readonly powerFactor?: number | null;
-  /** Frequency in Hz (key 7). */
-  readonly frequency?: number | null;
-  /** Active energy import register in Wh (key 8). */
-  readonly energyImport?: number | null;
-  /** Active energy export register in Wh (key 9). */
-  readonly energyExport?: number | null;
+export interface ReadingInput extends IngestReading {
   /** The decrypted CBOR record, when the caller keeps it. */
   readonly raw?: Uint8Array | null;
 }
