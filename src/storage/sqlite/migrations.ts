@@ -11,6 +11,10 @@ export interface Migration {
 
 const KEY_STATES = `'pre-activation','active','suspended','deactivated','compromised','destroyed'`;
 
+/** The columns of a stored reading, in table order (readings and readings_inbox). */
+export const READING_FIELDS = `terminal, purpose, key_version, fc, ts, received_at, voltage, current,
+  active_power, reactive_power, power_factor, frequency, energy_import, energy_export, raw`;
+
 /** The schema history. STRICT tables reject a value of the wrong type instead of coercing it. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -65,6 +69,31 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     version: 2,
     name: 'key grace window (spec §2.3): deactivated keys still process frames until grace_until',
     sql: 'ALTER TABLE keys ADD COLUMN grace_until INTEGER;',
+  },
+  {
+    version: 3,
+    name: 'arrival-ordered readings inbox (merged into readings later); evidence keyed by cycle first',
+    sql: `
+CREATE TABLE readings_inbox (
+  id INTEGER PRIMARY KEY, terminal TEXT NOT NULL, purpose INTEGER NOT NULL,
+  key_version INTEGER NOT NULL, fc INTEGER NOT NULL, ts INTEGER NOT NULL, received_at INTEGER NOT NULL,
+  voltage REAL, current REAL, active_power REAL, reactive_power REAL, power_factor REAL,
+  frequency REAL, energy_import REAL, energy_export REAL, raw BLOB
+) STRICT;
+CREATE VIEW readings_all AS
+  SELECT ${READING_FIELDS} FROM readings UNION ALL SELECT ${READING_FIELDS} FROM readings_inbox;
+CREATE TABLE evidence_by_cycle (
+  cycle INTEGER NOT NULL, terminal TEXT NOT NULL REFERENCES terminals(id),
+  requests INTEGER NOT NULL, replies INTEGER NOT NULL, duplicates INTEGER NOT NULL, late INTEGER NOT NULL,
+  integrity_failures INTEGER NOT NULL, delay_sum_ms REAL NOT NULL, delay_count INTEGER NOT NULL,
+  PRIMARY KEY (cycle, terminal)
+) STRICT, WITHOUT ROWID;
+INSERT INTO evidence_by_cycle SELECT cycle, terminal, requests, replies, duplicates, late,
+  integrity_failures, delay_sum_ms, delay_count FROM evidence;
+DROP TABLE evidence;
+ALTER TABLE evidence_by_cycle RENAME TO evidence;
+CREATE INDEX evidence_terminal ON evidence (terminal, cycle);
+`,
   },
 ];
 

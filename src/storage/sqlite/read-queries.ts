@@ -7,10 +7,16 @@ const READING_COLUMNS = `terminal, purpose, key_version AS keyVersion, fc, ts, r
   voltage, current, active_power AS activePower, reactive_power AS reactivePower,
   power_factor AS powerFactor, frequency, energy_import AS energyImport, energy_export AS energyExport, raw`;
 
-/** Readings of one terminal in [from, to), oldest first (uses index readings_terminal_ts). */
+/*
+ * Readings live in two tables: `readings` (indexed) and `readings_inbox` (the newest, in arrival order,
+ * until the write worker merges them); the view `readings_all` is their union, and SQLite pushes each
+ * WHERE term into both halves (the indexed half keeps using readings_terminal_ts).
+ */
+
+/** Readings of one terminal in [from, to), oldest first. */
 export async function queryReadingsSql(r: SqlReader, q: ReadingQuery): Promise<Reading[]> {
   const rows = await r.all<Reading>(
-    `SELECT ${READING_COLUMNS} FROM readings WHERE terminal = ? AND ts >= ? AND ts < ? ORDER BY ts, fc LIMIT ?`,
+    `SELECT ${READING_COLUMNS} FROM readings_all WHERE terminal = ? AND ts >= ? AND ts < ? ORDER BY ts, fc LIMIT ?`,
     [q.terminal, q.from ?? Number.MIN_SAFE_INTEGER, q.to ?? Number.MAX_SAFE_INTEGER, q.limit ?? 10_000],
   );
   return rows.map((x) => ({ ...x, raw: x.raw === null ? null : new Uint8Array(x.raw) }));
@@ -19,8 +25,8 @@ export async function queryReadingsSql(r: SqlReader, q: ReadingQuery): Promise<R
 export async function countReadingsSql(r: SqlReader, terminal?: TerminalId): Promise<number> {
   const rows =
     terminal === undefined
-      ? await r.all<{ n: number }>('SELECT COUNT(*) AS n FROM readings', [])
-      : await r.all<{ n: number }>('SELECT COUNT(*) AS n FROM readings WHERE terminal = ?', [terminal]);
+      ? await r.all<{ n: number }>('SELECT COUNT(*) AS n FROM readings_all', [])
+      : await r.all<{ n: number }>('SELECT COUNT(*) AS n FROM readings_all WHERE terminal = ?', [terminal]);
   return rows[0]?.n ?? 0;
 }
 
@@ -35,7 +41,7 @@ export function aggregateReadingsSql(r: SqlReader, q: AggregateQuery) {
   }>(
     `SELECT CAST(? AS INTEGER) + ((ts - CAST(? AS INTEGER)) / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS start, COUNT(*) AS count, AVG(active_power) AS meanActivePower,
        MAX(active_power) AS maxActivePower
-     FROM readings WHERE ts >= ? AND ts < ? ${byTerminal} GROUP BY start ORDER BY start`,
+     FROM readings_all WHERE ts >= ? AND ts < ? ${byTerminal} GROUP BY start ORDER BY start`,
     [q.from, q.from, q.bucketMs, q.bucketMs, q.from, q.to, ...(q.terminal === undefined ? [] : [q.terminal])],
   );
 }

@@ -37,7 +37,11 @@ describe('sqlite store', () => {
     expect(await b.commitBatch({ readings: [sampleReading(T, 1)] })).toEqual({ stored: 0, duplicates: [0] });
     await b.close();
     const db = new Database(path);
-    expect(db.prepare('SELECT version FROM migrations').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(db.prepare('SELECT version FROM migrations').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+    ]);
     db.close();
   });
 
@@ -52,6 +56,52 @@ describe('sqlite store', () => {
     expect(s.groupCommits - before).toBeLessThan(5);
     expect(await s.countReadings(T)).toBe(50);
     await s.close();
+  });
+
+  it('merges the inbox into readings and still finds every duplicate, in either table and after reopen', async () => {
+    const path = freshPath();
+    const inboxRows = () => {
+      const db = new Database(path, { readonly: true });
+      const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings_inbox').get()?.n;
+      const m = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings').get()?.n;
+      db.close();
+      return [n, m];
+    };
+    const waitMerged = async () => {
+      for (let i = 0; i < 200 && inboxRows()[0] !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    const a = await openSqliteStore({ path, inbox: { mergeSlice: 3, idleMs: 5 } });
+    await a.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
+    await a.commitBatch({ readings: [5, 1, 3, 2, 4].map((fc) => sampleReading(T, fc)) });
+    await waitMerged();
+    expect(inboxRows()).toEqual([0, 5]);
+    // fc 3 is in readings by now; the second fc 7 finds the first one in the inbox.
+    const r = await a.commitBatch({
+      readings: [sampleReading(T, 7), sampleReading(T, 3), sampleReading(T, 7)],
+    });
+    expect(r).toEqual({ stored: 1, duplicates: [1, 2] });
+    expect((await a.queryReadings({ terminal: T })).map((x) => x.fc)).toEqual([1, 2, 3, 4, 5, 7]);
+    await a.close();
+    const b = await openSqliteStore({ path, inbox: { idleMs: 60_000 } });
+    const again = await b.commitBatch({ readings: [6, 7, 1].map((fc) => sampleReading(T, fc)) });
+    expect(again).toEqual({ stored: 1, duplicates: [1, 2] });
+    expect(await b.countReadings(T)).toBe(7);
+    expect(inboxRows()[0]).toBeGreaterThan(0);
+    await b.close();
+  });
+
+  it('merges one slice after every group once the inbox is over its hard limit', async () => {
+    const path = freshPath();
+    const s = await openSqliteStore({ path, inbox: { mergeSlice: 4, hardLimit: 2, idleMs: 60_000 } });
+    await s.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
+    for (let fc = 1; fc <= 12; fc += 3)
+      await s.commitBatch({ readings: [fc, fc + 1, fc + 2].map((f) => sampleReading(T, f)) });
+    await s.close();
+    const db = new Database(path, { readonly: true });
+    const count = (t: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${t}`).get()?.n;
+    expect(count('readings')).toBeGreaterThanOrEqual(8);
+    expect((count('readings') ?? 0) + (count('readings_inbox') ?? 0)).toBe(12);
+    db.close();
   });
 
   it('refuses a database written by a newer schema', async () => {

@@ -25,6 +25,7 @@ import {
 } from './read-queries.ts';
 import { createWorkerReader, type SqlReader } from './read-worker.ts';
 import { createRegistryPart, type Live } from './registry-part.ts';
+import type { InboxOptions } from './reading-inbox.ts';
 import { startWriteWorker } from './write-client.ts';
 import { appendAuditSync, prepareWriteOps, type WriteOps } from './write-ops.ts';
 
@@ -38,6 +39,8 @@ export interface SqliteStoreOptions {
    */
   readonly synchronous?: 'full' | 'normal';
   readonly groupCommit?: GroupCommitOptions;
+  /** When new readings move from the arrival-ordered inbox into the indexed table (ADR 0007). */
+  readonly inbox?: InboxOptions;
   /** Run heavy reads in a worker thread (false: on the main connection, for short-lived CLI runs). @default true */
   readonly readWorker?: boolean;
 }
@@ -91,7 +94,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const db = openDatabase(options);
   try {
     const committer = await startWriteWorker(
-      { path: options.path, synchronous: options.synchronous ?? 'full' },
+      { path: options.path, synchronous: options.synchronous ?? 'full', inbox: options.inbox },
       options.groupCommit,
     );
     return buildStore(options, db, committer);

@@ -1,9 +1,10 @@
-// Writes a packed group (inside the worker's transaction): a statement per reading, but one per replay
-// window, evidence row and reject counter of the whole group (aggregated first).
+// Writes a packed group (inside the worker's transaction): a statement per reading (into the inbox), but
+// one per replay window, evidence row and reject counter of the whole group (aggregated first).
 import type { ReplayState } from '../types.ts';
 import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
 import { unknownTerminal } from '../validate.ts';
 import { EVIDENCE_COLS, READING_COLS, REPLAY_COLS, rowRange, type PackedGroup } from './write-codec.ts';
+import type { ReadingInbox } from './reading-inbox.ts';
 import { appendAuditSync, type WriteOps } from './write-ops.ts';
 
 /** What one batch of the group wrote. */
@@ -23,11 +24,14 @@ const orNull = (v: number | undefined): number | null => (v === undefined || Num
 export interface WriterMemory {
   readonly known: Set<string>;
   readonly replay: Map<string, ReplayState>;
+  /** The readings inbox and its in-memory duplicate index. */
+  readonly inbox: ReadingInbox;
 }
 
-/** Call after a rollback: the replay cache may hold states of the rolled-back transaction. */
+/** Call after a rollback: the replay cache and the inbox index may hold rows of the rolled-back transaction. */
 export function forgetUncommitted(m: WriterMemory): void {
   m.replay.clear();
+  m.inbox.forget();
 }
 
 /** Throws (rolling the transaction back) when a batch in [b0, b1) names an unknown terminal. */
@@ -47,7 +51,7 @@ function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: n
   }
 }
 
-function insertReadings(ops: WriteOps, g: PackedGroup, b0: number, b1: number): BatchOutcome[] {
+function insertReadings(g: PackedGroup, inbox: ReadingInbox, b0: number, b1: number): BatchOutcome[] {
   const out: BatchOutcome[] = [];
   const a = g.readings;
   for (let b = b0; b < b1; b++) {
@@ -55,14 +59,20 @@ function insertReadings(ops: WriteOps, g: PackedGroup, b0: number, b1: number): 
     const res: BatchOutcome = { stored: 0, duplicates: [] };
     for (let i = r0; i < r1; i++) {
       const o = i * READING_COLS;
+      const terminal = g.terminals[g.readingTerm[i] ?? 0] ?? '';
+      const [purpose, version, fc] = [a[o] ?? 0, a[o + 1] ?? 0, a[o + 2] ?? 0];
+      if (inbox.isStored(terminal, purpose, version, fc)) {
+        res.duplicates.push(i - r0);
+        continue;
+      }
       const raw = g.raw?.[i] ?? null;
-      const info = ops.insertReading.run(
-        g.terminals[g.readingTerm[i] ?? 0],
-        a[o],
-        a[o + 1],
-        a[o + 2],
-        a[o + 3],
-        a[o + 4],
+      inbox.insert([
+        terminal,
+        purpose,
+        version,
+        fc,
+        a[o + 3] ?? 0,
+        a[o + 4] ?? 0,
         orNull(a[o + 5]),
         orNull(a[o + 6]),
         orNull(a[o + 7]),
@@ -72,9 +82,8 @@ function insertReadings(ops: WriteOps, g: PackedGroup, b0: number, b1: number): 
         orNull(a[o + 11]),
         orNull(a[o + 12]),
         raw === null ? null : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
-      );
-      if (info.changes === 1) res.stored += 1;
-      else res.duplicates.push(i - r0);
+      ]);
+      res.stored += 1;
     }
     out.push(res);
   }
@@ -155,7 +164,7 @@ export function applyBatches(
 ): BatchOutcome[] {
   const [b0, b1] = range;
   checkTerminals(ops, g, mem.known, b0, b1);
-  const out = insertReadings(ops, g, b0, b1);
+  const out = insertReadings(g, mem.inbox, b0, b1);
   mergeReplays(ops, g, mem.replay, range);
   addEvidence(ops, g, b0, b1);
   addRejects(ops, g, b0, b1);

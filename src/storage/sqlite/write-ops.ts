@@ -22,11 +22,6 @@ export function prepareWriteOps(db: Database.Database) {
       `INSERT INTO keys (terminal, purpose, version, state, wrapped, created_at, updated_at, grace_until)
        VALUES (@terminal, @purpose, @version, @state, @wrapped, @createdAt, @updatedAt, @graceUntil)`,
     ),
-    insertReading: db.prepare(
-      `INSERT INTO readings (terminal, purpose, key_version, fc, ts, received_at, voltage, current,
-         active_power, reactive_power, power_factor, frequency, energy_import, energy_export, raw)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ),
     getReplay: db.prepare<[string, number, number, number], { highest: number; bitmap: string }>(
       'SELECT highest, bitmap FROM replay_state WHERE terminal = ? AND purpose = ? AND dir = ? AND version = ?',
     ),
@@ -37,7 +32,7 @@ export function prepareWriteOps(db: Database.Database) {
     addEvidence: db.prepare(
       `INSERT INTO evidence (terminal, cycle, requests, replies, duplicates, late, integrity_failures,
          delay_sum_ms, delay_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (terminal, cycle) DO UPDATE SET requests = requests + excluded.requests,
+       ON CONFLICT (cycle, terminal) DO UPDATE SET requests = requests + excluded.requests,
          replies = replies + excluded.replies, duplicates = duplicates + excluded.duplicates,
          late = late + excluded.late, integrity_failures = integrity_failures + excluded.integrity_failures,
          delay_sum_ms = delay_sum_ms + excluded.delay_sum_ms, delay_count = delay_count + excluded.delay_count`,

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GridtrustError } from '../../core/index.ts';
 import type { PackedGroup } from './write-codec.ts';
+import { ReadingInbox, type InboxOptions } from './reading-inbox.ts';
 import { applyBatches, forgetUncommitted, type BatchOutcome, type WriterMemory } from './write-group.ts';
 import { prepareWriteOps } from './write-ops.ts';
 
@@ -32,6 +33,7 @@ export type WriteReply =
 export interface WriteWorkerData {
   path: string;
   synchronous: 'full' | 'normal';
+  inbox?: InboxOptions | undefined;
 }
 
 function toWire(e: unknown): WireError {
@@ -42,7 +44,7 @@ function toWire(e: unknown): WireError {
   return { code: 'GT_ERR_STORAGE_WRITE', message: e instanceof Error ? e.message : String(e) };
 }
 
-function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): void {
+function openWriteConnection(data: WriteWorkerData): Database.Database {
   const db = new Database(data.path, { fileMustExist: true });
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${data.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
@@ -50,13 +52,16 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
   // group inside the same IMMEDIATE transaction (write-group.ts), and terminals are never deleted.
   db.pragma('foreign_keys = OFF');
   db.pragma('busy_timeout = 5000');
-  // Ingestion touches every terminal's index pages in each group: keep them in memory (64 MiB).
   db.pragma('cache_size = -65536');
-  // Groups rewrite the same index pages again and again; checkpointing every ~40 MiB of WAL instead
+  // Merges rewrite the same index pages again and again; checkpointing every ~40 MiB of WAL instead
   // of every 4 MiB copies each page once instead of many times (docs/storage.md "Write path").
   db.pragma('wal_autocheckpoint = 10000');
+  return db;
+}
+
+/** The group transaction: fast path, or each batch in its own SAVEPOINT when anything failed. */
+function createGroupRunner(db: Database.Database, mem: WriterMemory) {
   const ops = prepareWriteOps(db);
-  const mem: WriterMemory = { known: new Set(), replay: new Map() };
   // Fast path: the whole group at once; on any failure nothing was written and each batch is redone
   // in its own SAVEPOINT so that an invalid batch fails only its caller.
   const fast = db.transaction((g: PackedGroup) => applyBatches(ops, g, mem, [0, g.batches]));
@@ -71,7 +76,7 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
       }
     }),
   );
-  const run = (id: number, g: PackedGroup): WriteReply => {
+  return (id: number, g: PackedGroup): WriteReply => {
     try {
       try {
         return { type: 'done', id, outcomes: fast.immediate(g).map((value) => ({ ok: true, value })) };
@@ -84,13 +89,58 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
       return { type: 'failed', id, error: toWire(e) };
     }
   };
+}
+
+/**
+ * Merges inbox slices into `readings` when the worker is idle (no group for `idleMs`), and one slice
+ * after every group once the inbox holds more than `hardLimit` rows, so it stays bounded under load.
+ */
+function createMergeScheduler(db: Database.Database, mem: WriterMemory, o: InboxOptions = {}) {
+  const slice = o.mergeSlice ?? 5000;
+  const hardLimit = o.hardLimit ?? 100_000;
+  const idleMs = o.idleMs ?? 200;
+  const merge = db.transaction(() => mem.inbox.mergeOldest(slice));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const mergeSlice = (): number => {
+    try {
+      return merge.immediate();
+    } catch {
+      forgetUncommitted(mem); // nothing moved; the rows stay in the inbox and are retried later
+      return 0;
+    }
+  };
+  const onIdle = (): void => {
+    timer = undefined;
+    if (mergeSlice() > 0 && mem.inbox.rows > 0) arm();
+  };
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(onIdle, idleMs);
+  };
+  return {
+    afterGroup(): void {
+      if (mem.inbox.rows > hardLimit) mergeSlice();
+      arm();
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
+function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): void {
+  const db = openWriteConnection(data);
+  const mem: WriterMemory = { known: new Set(), replay: new Map(), inbox: new ReadingInbox(db) };
+  const run = createGroupRunner(db, mem);
+  const merges = createMergeScheduler(db, mem, data.inbox);
+  merges.afterGroup(); // rows left in the inbox by an earlier run are merged once idle
   port.on('message', (m: WriteRequest) => {
     if (m.type === 'close') {
+      merges.stop();
       db.close();
       port.postMessage({ type: 'closed' } satisfies WriteReply);
       return;
     }
     port.postMessage(run(m.id, m.group));
+    merges.afterGroup();
   });
   port.postMessage({ type: 'ready' } satisfies WriteReply);
 }
