@@ -83,6 +83,23 @@ function writeReading(a: Float64Array, o: number, x: NonNullable<CommitBatch['re
   a[o + 12] = num(x.energyExport);
 }
 
+function writeEvidence(
+  a: Float64Array,
+  o: number,
+  terminal: number,
+  x: NonNullable<CommitBatch['evidenceDeltas']>[number],
+): void {
+  a[o] = terminal;
+  a[o + 1] = x.cycle;
+  a[o + 2] = x.requests ?? 0;
+  a[o + 3] = x.replies ?? 0;
+  a[o + 4] = x.duplicates ?? 0;
+  a[o + 5] = x.late ?? 0;
+  a[o + 6] = x.integrityFailures ?? 0;
+  a[o + 7] = x.delaySumMs ?? 0;
+  a[o + 8] = x.delayCount ?? 0;
+}
+
 /** Packs validated batches in order. */
 export function packGroup(batches: readonly CommitBatch[]): PackedGroup {
   const g = emptyGroup(batches);
@@ -103,14 +120,16 @@ export function packGroup(batches: readonly CommitBatch[]): PackedGroup {
       r++;
     }
     for (const x of b.replayUpdates ?? []) {
-      g.replay.set([x.purpose, x.dir, x.version, x.state.highest, term(x.terminal)], u * REPLAY_COLS);
+      const o = u * REPLAY_COLS;
+      g.replay[o] = x.purpose;
+      g.replay[o + 1] = x.dir;
+      g.replay[o + 2] = x.version;
+      g.replay[o + 3] = x.state.highest;
+      g.replay[o + 4] = term(x.terminal);
       g.bitmaps[u++] = x.state.bitmap;
     }
-    for (const x of b.evidenceDeltas ?? []) {
-      const cols = [x.cycle, x.requests, x.replies, x.duplicates, x.late, x.integrityFailures];
-      g.evidence.set([term(x.terminal), ...cols.map((v) => v ?? 0)], e * EVIDENCE_COLS);
-      g.evidence.set([x.delaySumMs ?? 0, x.delayCount ?? 0], e++ * EVIDENCE_COLS + 7);
-    }
+    for (const x of b.evidenceDeltas ?? [])
+      writeEvidence(g.evidence, e++ * EVIDENCE_COLS, term(x.terminal), x);
     g.readingEnd[bi] = r;
     g.replayEnd[bi] = u;
     g.evidenceEnd[bi] = e;
