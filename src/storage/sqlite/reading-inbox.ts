@@ -5,7 +5,7 @@ import { READING_FIELDS } from './migrations.ts';
 
 /**
  * When the inbox is merged into `readings` (docs/storage.md "Write path").
- * @see ADR 0007
+ * @see ADR 0008
  */
 export interface InboxOptions {
   /** Rows moved per merge transaction (one slice blocks group commits for its duration). @default 5000 */

@@ -39,7 +39,7 @@ export interface SqliteStoreOptions {
    */
   readonly synchronous?: 'full' | 'normal';
   readonly groupCommit?: GroupCommitOptions;
-  /** When new readings move from the arrival-ordered inbox into the indexed table (ADR 0007). */
+  /** When new readings move from the arrival-ordered inbox into the indexed table (ADR 0008). */
   readonly inbox?: InboxOptions;
   /** Run heavy reads in a worker thread (false: on the main connection, for short-lived CLI runs). @default true */
   readonly readWorker?: boolean;
