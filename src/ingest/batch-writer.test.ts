@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import { createEvidenceAccumulator } from './evidence.ts';
-import type { IngestBatch, IngestReading } from './store-port.ts';
+import type { IngestBatch, IngestReading, ReplayWindowUpdate } from './store-port.ts';
 
 const T = '4d4d4d0000bc614e' as TerminalId;
 const reading = (fc: number): IngestReading => ({
@@ -99,5 +99,90 @@ describe('batch writer', () => {
     store.release();
     await flushed;
     expect(store.batches.at(-1)!.rejectCounts).toEqual([{ reason: 'BAD_TAG', terminal: null, count: 1 }]);
+  });
+});
+
+describe('batch writer: joined frames', () => {
+  const frame = (fc: number, also?: ReplayWindowUpdate) => ({
+    reading: reading(fc),
+    update: update(fc),
+    windowId: `${T}|1|0|1`,
+    fc,
+    also,
+  });
+
+  it('gives every frame of a turn one ticket, settled after the commit and after onSettled', async () => {
+    const store = deferredStore();
+    const log: string[] = [];
+    const w = createBatchWriter({
+      store,
+      evidence: createEvidenceAccumulator(),
+      onSettled: (frames, failed) => log.push(`settled ${frames.map((f) => f.fc).join(',')} ${failed}`),
+    });
+    const down = { ...update(7), dir: 1 as const, purpose: 2 };
+    const a = w.join(frame(1));
+    const b = w.join(frame(2, down));
+    expect(b).toBe(a);
+    void a.committed.then(() => log.push('committed'));
+    await tickOnce();
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0]!.readings.map((r) => r.fc)).toEqual([1, 2]);
+    expect(store.batches[0]!.replayUpdates).toEqual([update(2), down]); // newest per window, then the ack's
+    const c = w.join(frame(3));
+    expect(c).not.toBe(a);
+    expect(log).toEqual([]);
+    store.release();
+    await a.committed;
+    expect(log).toEqual(['settled 1,2 false', 'committed']);
+  });
+
+  it('finds the unsettled batch holding a counter, also an earlier one of the same window', async () => {
+    const store = deferredStore();
+    const w = createBatchWriter({ store, evidence: createEvidenceAccumulator() });
+    const first = w.join(frame(1));
+    w.join(frame(2));
+    await tickOnce(); // first batch at the store
+    const second = w.join(frame(3));
+    expect(w.holding(`${T}|1|0|1`, 1)).toBe(first);
+    expect(w.holding(`${T}|1|0|1`, 2)).toBe(first);
+    expect(w.holding(`${T}|1|0|1`, 3)).toBe(second);
+    expect(w.holding(`${T}|1|0|1`, 4)).toBeUndefined();
+    expect(w.holding(`${T}|1|0|2`, 1)).toBeUndefined();
+    store.release();
+    await first.committed;
+    expect(w.holding(`${T}|1|0|1`, 1)).toBeUndefined();
+    expect(w.holding(`${T}|1|0|1`, 3)).toBe(second);
+  });
+
+  it('never splits a frame from its ack counter, even at maxBatch', async () => {
+    const store = deferredStore();
+    const w = createBatchWriter({ store, evidence: createEvidenceAccumulator(), maxBatch: 1 });
+    const down = { ...update(9), dir: 1 as const, purpose: 2 };
+    w.join(frame(1));
+    w.join(frame(2, down));
+    await tickOnce();
+    expect(store.batches.map((b) => b.replayUpdates.map((u) => u.state.highest))).toEqual([[1], [2, 9]]);
+  });
+
+  it('reports a failed commit to onSettled before the ticket rejects, and keeps the evidence', async () => {
+    const store = deferredStore();
+    const ev = createEvidenceAccumulator();
+    const failedFrames: number[] = [];
+    const w = createBatchWriter({
+      store,
+      evidence: ev,
+      onSettled: (frames, failed) => {
+        if (failed) failedFrames.push(...frames.map((f) => f.fc));
+      },
+    });
+    ev.count(T, 0, 'requests');
+    store.setFail(true);
+    const t = w.join(frame(5));
+    await tickOnce();
+    store.release();
+    await expect(t.committed).rejects.toThrow('io');
+    expect(failedFrames).toEqual([5]);
+    expect(ev.pending).toBe(true);
+    expect(w.holding(`${T}|1|0|1`, 5)).toBeUndefined();
   });
 });

@@ -8,13 +8,26 @@ export interface WriteItem {
   replay: readonly ReplayWindowUpdate[];
 }
 
-interface Entry extends WriteItem {
-  resolve(v: { duplicate: boolean }): void;
-  reject(e: unknown): void;
+/**
+ * One verified frame on the hot path: its reading, its window update (`windowId` is the update's
+ * `terminal|purpose|dir|version`, the protocol's replayId) and the counter `fc` it accepted, plus an
+ * optional second update (the downlink counter of an ack) that must commit in the same batch.
+ */
+export interface FrameWrite {
+  readonly reading: IngestReading | undefined;
+  readonly update: ReplayWindowUpdate;
+  readonly windowId: string;
+  readonly fc: number;
+  readonly also: ReplayWindowUpdate | undefined;
+}
+
+/** A batch being assembled or committed: `committed` settles once its `commitBatch` has. */
+export interface BatchTicket {
+  readonly committed: Promise<{ readonly duplicates: readonly number[] }>;
 }
 
 /** Options of {@link createBatchWriter}. */
-export interface BatchWriterOptions {
+export interface BatchWriterOptions<F extends FrameWrite = FrameWrite> {
   store: IngestStore;
   evidence: EvidenceAccumulator;
   /** Runs a callback soon; the platform passes `setImmediate` so a whole I/O round joins one batch. */
@@ -23,33 +36,70 @@ export interface BatchWriterOptions {
   maxBatch?: number;
   /** Observes each commit (frames, duration source is the caller's). */
   onCommit?: (frames: number) => void;
+  /** Called once per batch with the frames it `join`ed, before `committed` settles. */
+  onSettled?: (frames: readonly F[], failed: boolean) => void;
 }
 
 /** A durable batch writer; `submit` resolves only after the frame's transaction commits. */
-export interface BatchWriter {
+export interface BatchWriter<F extends FrameWrite = FrameWrite> {
   submit(item: WriteItem): Promise<{ duplicate: boolean }>;
+  /** Adds a frame to this turn's batch without a promise of its own; returns that batch. */
+  join(frame: F): BatchTicket;
+  /** The unsettled batch holding the update that accepted `fc` in `windowId`, if there is one. */
+  holding(windowId: string, fc: number): BatchTicket | undefined;
   /** Asks for a commit of pending counters even when no frame is waiting. */
   kick(): void;
   /** Commits everything pending; resolves when nothing is left (shutdown). */
   flush(): Promise<void>;
 }
 
+/** One window update in a batch; `prev` links the earlier updates of the same window. */
+interface Touch {
+  readonly newest: ReplayWindowUpdate;
+  readonly fc: number;
+  readonly prev: Touch | undefined;
+}
+
+interface Batch<F> extends BatchTicket {
+  readonly readings: IngestReading[];
+  readonly windows: Map<string, Touch>;
+  readonly frames: F[];
+  size: number;
+  resolve(v: { readonly duplicates: readonly number[] }): void;
+  reject(e: unknown): void;
+}
+
 function replayKey(u: ReplayWindowUpdate): string {
   return `${u.terminal}|${u.purpose}|${u.dir}|${u.version}`;
 }
 
-/** Builds the batch: readings in order, one (the newest) replay state per window. */
-function toBatch(entries: readonly Entry[], drained: ReturnType<EvidenceAccumulator['drain']>): IngestBatch {
-  const replay = new Map<string, ReplayWindowUpdate>();
-  const readings: IngestReading[] = [];
-  for (const e of entries) {
-    if (e.reading !== undefined) readings.push(e.reading);
-    for (const u of e.replay) {
-      const prev = replay.get(replayKey(u));
-      if (prev === undefined || u.state.highest >= prev.state.highest) replay.set(replayKey(u), u);
-    }
-  }
-  return { readings, replayUpdates: [...replay.values()], ...drained };
+function newBatch<F>(): Batch<F> {
+  const b = { readings: [], windows: new Map(), frames: [], size: 0 } as unknown as Batch<F>;
+  (b as { committed: BatchTicket['committed'] }).committed = new Promise((resolve, reject) => {
+    b.resolve = resolve;
+    b.reject = reject;
+  });
+  // Handled here so a batch nobody awaits never reports an unhandled rejection; awaiters still see it.
+  b.committed.catch(() => undefined);
+  return b;
+}
+
+/** Records one update; the batch keeps one (the newest) state per window, in first-seen order. */
+function touch(b: Batch<unknown>, id: string, u: ReplayWindowUpdate, fc: number): void {
+  const prev = b.windows.get(id);
+  const newest = prev === undefined || u.state.highest >= prev.newest.state.highest ? u : prev.newest;
+  b.windows.set(id, { newest, fc, prev });
+}
+
+function toBatch(b: Batch<unknown>, drained: ReturnType<EvidenceAccumulator['drain']>): IngestBatch {
+  const replayUpdates: ReplayWindowUpdate[] = [];
+  for (const t of b.windows.values()) replayUpdates.push(t.newest);
+  return { readings: b.readings, replayUpdates, ...drained };
+}
+
+function holds(b: Batch<unknown>, id: string, fc: number): boolean {
+  for (let t = b.windows.get(id); t !== undefined; t = t.prev) if (t.fc === fc) return true;
+  return false;
 }
 
 /**
@@ -59,51 +109,83 @@ function toBatch(entries: readonly Entry[], drained: ReturnType<EvidenceAccumula
  * acknowledged only when its batch's `commitBatch` resolves; if the commit fails every frame in it is
  * rejected (not acknowledged) and the counters are kept for later.
  */
-export function createBatchWriter(opts: BatchWriterOptions): BatchWriter {
+export function createBatchWriter<F extends FrameWrite = FrameWrite>(
+  opts: BatchWriterOptions<F>,
+): BatchWriter<F> {
   const schedule = opts.schedule ?? queueMicrotask;
   const maxBatch = opts.maxBatch ?? 1024;
-  const queue: Entry[] = [];
-  const inFlight = new Set<Promise<void>>();
+  const open: Batch<F>[] = [];
+  /** Batches at the store, each with a promise that settles (never rejects) after its handlers ran. */
+  const inFlight = new Map<Batch<F>, Promise<void>>();
   let scheduled = false;
 
-  const commit = (entries: Entry[]): void => {
+  const settle = (b: Batch<F>, failed: boolean): void => {
+    inFlight.delete(b);
+    try {
+      opts.onSettled?.(b.frames, failed);
+    } catch {
+      // A faulty hook must not leave the batch's frames unanswered; the pipeline's never throws.
+    }
+  };
+  const commit = (b: Batch<F>): void => {
     const drained = opts.evidence.drain();
-    const done = opts.store.commitBatch(toBatch(entries, drained)).then(
+    const settled = opts.store.commitBatch(toBatch(b, drained)).then(
       (res) => {
-        const dup = new Set(res.duplicates);
-        let i = 0;
-        for (const e of entries) e.resolve({ duplicate: e.reading !== undefined && dup.has(i++) });
-        opts.onCommit?.(entries.length);
+        settle(b, false);
+        b.resolve(res);
+        opts.onCommit?.(b.size);
       },
       (err: unknown) => {
         opts.evidence.restore(drained);
-        for (const e of entries) e.reject(err);
+        settle(b, true);
+        b.reject(err);
       },
     );
-    inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
+    inFlight.set(b, settled);
   };
   const run = (): void => {
     scheduled = false;
-    if (queue.length === 0 && !opts.evidence.pending) return;
-    while (queue.length > 0 || opts.evidence.pending) commit(queue.splice(0, maxBatch));
+    if (open.length === 0 && opts.evidence.pending) open.push(newBatch());
+    for (const b of open.splice(0)) commit(b);
   };
   const kick = (): void => {
     if (scheduled) return;
     scheduled = true;
     schedule(run);
   };
+  /** The batch this turn's next entry joins (a new one once the last is full). */
+  const current = (): Batch<F> => {
+    let b = open[open.length - 1];
+    if (b === undefined || b.size >= maxBatch) open.push((b = newBatch()));
+    b.size++;
+    kick();
+    return b;
+  };
   return {
-    submit: (item) =>
-      new Promise((resolve, reject) => {
-        queue.push({ ...item, resolve, reject });
-        kick();
-      }),
+    submit(item) {
+      const b = current();
+      const index = item.reading === undefined ? -1 : b.readings.push(item.reading) - 1;
+      for (const u of item.replay) touch(b, replayKey(u), u, u.state.highest);
+      return b.committed.then((res) => ({ duplicate: index >= 0 && res.duplicates.includes(index) }));
+    },
+    join(frame) {
+      const b = current();
+      if (frame.reading !== undefined) b.readings.push(frame.reading);
+      touch(b, frame.windowId, frame.update, frame.fc);
+      if (frame.also !== undefined) touch(b, replayKey(frame.also), frame.also, frame.also.state.highest);
+      b.frames.push(frame);
+      return b;
+    },
+    holding(windowId, fc) {
+      for (const b of open) if (holds(b, windowId, fc)) return b;
+      for (const b of inFlight.keys()) if (holds(b, windowId, fc)) return b;
+      return undefined;
+    },
     kick,
     async flush() {
       for (;;) {
-        if (queue.length > 0 || opts.evidence.pending) run();
-        else if (inFlight.size > 0) await Promise.all([...inFlight]);
+        if (open.length > 0 || opts.evidence.pending) run();
+        else if (inFlight.size > 0) await Promise.all([...inFlight.values()]);
         else return;
       }
     },

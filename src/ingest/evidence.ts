@@ -19,7 +19,8 @@ interface Mutable {
 /** Accumulates evidence and reject counts between two commits. */
 export interface EvidenceAccumulator {
   count(terminal: TerminalId, cycle: number, what: Counter): void;
-  delay(terminal: TerminalId, cycle: number, ms: number): void;
+  /** Adds one reading's delay; `late` also counts it as late. */
+  delay(terminal: TerminalId, cycle: number, ms: number, late?: boolean): void;
   reject(reason: string, terminal: TerminalId | null): void;
   /** Returns everything counted since the last drain and starts afresh. */
   drain(): { evidenceDeltas: EvidenceIncrement[]; rejectCounts: RejectIncrement[] };
@@ -41,17 +42,37 @@ const EMPTY = {
   delayCount: 0,
 };
 
+/** Zeroed counters, written out (not spread from EMPTY) so every slot gets one shape cheaply. */
+function fresh(terminal: TerminalId, cycle: number): Mutable {
+  return {
+    terminal,
+    cycle,
+    requests: 0,
+    replies: 0,
+    duplicates: 0,
+    late: 0,
+    integrityFailures: 0,
+    delaySumMs: 0,
+    delayCount: 0,
+  };
+}
+
 /** Creates an empty accumulator. */
 export function createEvidenceAccumulator(): EvidenceAccumulator {
   // cycle → terminal → counters: no string keys on the per-frame path.
   let ev = new Map<number, Map<string, Mutable>>();
   let rej = new Map<string, RejectIncrement & { count: number }>();
+  // The last slot used: one frame's several counts (and a batch's frames of one cycle) hit it.
+  let last: Mutable | undefined;
+  let lastCycle: Map<string, Mutable> | undefined;
   const slot = (terminal: TerminalId, cycle: number): Mutable => {
-    let byTerminal = ev.get(cycle);
+    if (last !== undefined && last.terminal === terminal && last.cycle === cycle) return last;
+    let byTerminal = lastCycle !== undefined && last?.cycle === cycle ? lastCycle : ev.get(cycle);
     if (byTerminal === undefined) ev.set(cycle, (byTerminal = new Map<string, Mutable>()));
     let m = byTerminal.get(terminal);
-    if (m === undefined) byTerminal.set(terminal, (m = { terminal, cycle, ...EMPTY }));
-    return m;
+    if (m === undefined) byTerminal.set(terminal, (m = fresh(terminal, cycle)));
+    lastCycle = byTerminal;
+    return (last = m);
   };
   const addReject = (reason: string, terminal: TerminalId | null, n: number): void => {
     const id = `${reason}|${terminal ?? ''}`;
@@ -61,10 +82,11 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
   };
   return {
     count: (t, c, what) => void slot(t, c)[what]++,
-    delay(t, c, ms) {
+    delay(t, c, ms, late) {
       const m = slot(t, c);
       m.delaySumMs += ms;
       m.delayCount++;
+      if (late === true) m.late++;
     },
     reject: (reason, terminal) => addReject(reason, terminal, 1),
     drain() {
@@ -72,6 +94,7 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
       const out = { evidenceDeltas, rejectCounts: [...rej.values()] };
       ev = new Map();
       rej = new Map();
+      last = lastCycle = undefined;
       return out;
     },
     restore(d) {

@@ -1,100 +1,82 @@
 // The ingestion pipeline [DESIGN "Data flow"]: parse → key → replay → open → commit window → decode →
 // evidence → durable batch → ack. One instance serves every transport.
-import type { TerminalId } from '../core/index.ts';
+import type { TerminalId, UnixMillis } from '../core/index.ts';
 import {
   CTYPE,
   DIR,
+  EMPTY_REPLAY_STATE,
+  SGT1_WINDOW,
   SUITE,
-  checkReplay,
+  checkCounter,
   commitReplay,
   decodeFramePayload,
-  openFrame,
+  openFrameAead,
   parseFrame,
   replayId,
   resolveKey,
-  type ReplayState,
   type Sgt1Header,
   type TerminalKeys,
-  type VerifyContext,
 } from '../protocol/index.ts';
-import { createBatchWriter, type BatchWriter, type WriteItem } from './batch-writer.ts';
+import { createBatchWriter, type BatchTicket, type BatchWriter, type FrameWrite } from './batch-writer.ts';
 import { ackBody, createDownlinkCounters, sealDownlink, type DownlinkCounters } from './downlink.ts';
 import { createEvidenceAccumulator, type EvidenceAccumulator } from './evidence.ts';
 import type { IngestRejectReason } from './reasons.ts';
 import { verifyTunnelFrame } from './tunnel-step.ts';
 import { toReading } from './readings.ts';
-import type { IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
+import type { IngestReading, ReplayWindowUpdate } from './store-port.ts';
+import type {
+  IngestMeta,
+  IngestOutcome,
+  IngestPipeline,
+  IngestPipelineOptions,
+  IngestStats,
+} from './pipeline-types.ts';
 
-/** Where a request came from (mirrors the transport port's FrameMeta). */
-export interface IngestMeta {
-  transport: string;
-  /** Title named by the MQTT topic; must equal the frame's title. */
-  topicTitle?: string;
-  peer?: string;
-}
+export type {
+  IngestMeta,
+  IngestOutcome,
+  IngestPipeline,
+  IngestPipelineOptions,
+  IngestStats,
+} from './pipeline-types.ts';
 
-/** Outcome of one frame: committed (with an optional ack frame to send back) or rejected. */
-export type IngestOutcome = { ok: true; reply?: Uint8Array } | { ok: false; reason: IngestRejectReason };
-
-/** Options of {@link createIngestPipeline}. */
-export interface IngestPipelineOptions {
-  /** Terminal/key lookups, the in-memory replay windows (warmed from the store), key cache, clock. */
-  verify: VerifyContext;
-  store: IngestStore;
-  /** Length of an evidence cycle in ms (the trust engine's cycle). */
-  cycleMs: number;
-  /** True when the terminal is quarantined or retired. @default () => false */
-  isRefused?: (terminal: TerminalId) => boolean;
-  /** Persisted downlink counters (dir 1 windows) so counters continue after a restart. */
-  downlinkSeed?: readonly ReplayWindowUpdate[];
-  /** A reading received more than this after its measurement time counts as late. @default 300000 */
-  lateAfterMs?: number;
-  schedule?: (fn: () => void) => void;
-  maxBatch?: number;
-  /** Called when a well-formed frame names a terminal the lookup does not know (e.g. to reload it). */
-  onUnknownTerminal?: (terminal: TerminalId) => void;
-  /** Called after each accepted reading is durable (e.g. to publish it on the bus). */
-  onAccepted?: (reading: IngestReading) => void;
-}
-
-/** Counters exposed as metrics. */
-export interface IngestStats {
-  accepted: number;
-  rejected: Partial<Record<IngestRejectReason, number>>;
-  commits: number;
-  committedFrames: number;
-}
-
-/** The running pipeline: what transports call, plus stats and shutdown flush. */
-export interface IngestPipeline {
-  handleFrame(frame: Uint8Array, meta: IngestMeta): Promise<IngestOutcome>;
-  recordRejection(reason: IngestRejectReason, meta: IngestMeta): void;
-  stats(): IngestStats;
-  flush(): Promise<void>;
-  /**
-   * Seals a downlink frame (ctype 0x03 command, 0x04 result) for a known terminal under
-   * K_use(0x2, dir 1, `version`) and resolves once its counter is durable, so it is never reused.
-   */
-  sealDownlinkFor(
-    terminal: TerminalId,
-    o: { ctype: typeof CTYPE.COMMAND | typeof CTYPE.COMMAND_RESULT; body: unknown; version?: number },
-  ): Promise<{ ok: true; frame: Uint8Array } | { ok: false; reason: 'UNKNOWN_TERMINAL' }>;
+/** A frame in a batch, with what the pipeline does once its batch settles. */
+interface PipelineFrame extends FrameWrite {
+  readonly cycle: number;
+  /** False for a BAD_PAYLOAD frame: its counter commits, but it is no reply. */
+  readonly decoded: boolean;
 }
 
 interface State {
   o: IngestPipelineOptions;
   ev: EvidenceAccumulator;
-  writer: BatchWriter;
+  writer: BatchWriter<PipelineFrame>;
   downlink: DownlinkCounters;
-  pending: Map<string, Promise<unknown>>;
   stats: IngestStats;
+  /** `{ ok: true }` once `okBatch` commits: one promise shared by every plain frame of a batch. */
+  okBatch: BatchTicket | undefined;
+  okPromise: Promise<IngestOutcome> | undefined;
+  /** A settled promise per rejection reason (outcomes are values; no promise per rejected frame). */
+  refusals: Map<IngestRejectReason, Promise<IngestOutcome>>;
 }
 
-function rejectWith(s: State, reason: IngestRejectReason, terminal: TerminalId | null): IngestOutcome {
+const OK: IngestOutcome = Object.freeze({ ok: true });
+
+function refusal(s: State, reason: IngestRejectReason): Promise<IngestOutcome> {
+  let p = s.refusals.get(reason);
+  if (p === undefined) s.refusals.set(reason, (p = Promise.resolve(Object.freeze({ ok: false, reason }))));
+  return p;
+}
+
+function rejectWith(
+  s: State,
+  reason: IngestRejectReason,
+  terminal: TerminalId | null,
+): Promise<IngestOutcome> {
   s.stats.rejected[reason] = (s.stats.rejected[reason] ?? 0) + 1;
   s.ev.reject(reason, terminal);
   s.writer.kick();
-  return { ok: false, reason };
+  return refusal(s, reason);
 }
 
 /**
@@ -102,36 +84,42 @@ function rejectWith(s: State, reason: IngestRejectReason, terminal: TerminalId |
  * terminal, the request is accounted in its evidence (a request without a valid reply), so the trust
  * engine sees a terminal that keeps sending malformed traffic [trust-§6 requests vs replies].
  */
-function rejectAtTransport(s: State, reason: IngestRejectReason, meta: IngestMeta): IngestOutcome {
+function rejectAtTransport(s: State, reason: IngestRejectReason, meta: IngestMeta): void {
   const title = meta.topicTitle as TerminalId | undefined;
-  if (title === undefined || s.o.verify.lookupTerminal(title) === undefined)
-    return rejectWith(s, reason, null);
+  if (title === undefined || s.o.verify.lookupTerminal(title) === undefined) {
+    void rejectWith(s, reason, null);
+    return;
+  }
   s.ev.count(title, Math.floor(s.o.verify.clock.now() / s.o.cycleMs), 'requests');
-  return rejectWith(s, reason, title);
-}
-
-/** Identifies one in-flight frame: its window and counter. */
-function pendingKey(h: Sgt1Header): string {
-  return `${h.terminalId}|${h.purpose}|${h.keyVersion}|${h.fc}`;
-}
-
-function toUpdate(h: Sgt1Header, st: ReplayState): ReplayWindowUpdate {
-  const terminal = h.terminalId;
-  return {
-    terminal,
-    purpose: h.purpose,
-    dir: 0,
-    version: h.keyVersion,
-    state: { highest: st.highest, bitmap: st.bitmap },
-  };
+  void rejectWith(s, reason, title);
 }
 
 /** Undoes one counter after a failed commit so the sender's retry is not taken for a replay. */
-function rollbackCounter(s: State, h: Sgt1Header): void {
-  const id = replayId(h);
+function rollbackCounter(s: State, id: string, fc: number): void {
   const st = s.o.verify.replay.get(id);
-  if (st === undefined || h.fc > st.highest || st.highest - h.fc >= 64) return;
-  s.o.verify.replay.set(id, { highest: st.highest, bitmap: st.bitmap & ~(1n << BigInt(st.highest - h.fc)) });
+  if (st === undefined || fc > st.highest || st.highest - fc >= 64) return;
+  s.o.verify.replay.set(id, { highest: st.highest, bitmap: st.bitmap & ~(1n << BigInt(st.highest - fc)) });
+}
+
+/** One batch callback serves all its frames, so a throwing hook is contained to its own frame. */
+function notifyAccepted(s: State, reading: IngestReading): void {
+  try {
+    s.o.onAccepted?.(reading);
+  } catch {
+    // The reading is durable and acknowledged regardless (see IngestPipelineOptions.onAccepted).
+  }
+}
+
+/** Once per batch: replies and hooks after a commit, counter rollbacks after a failure. */
+function settleFrames(s: State, frames: readonly PipelineFrame[], failed: boolean): void {
+  for (const f of frames) {
+    if (failed) rollbackCounter(s, f.windowId, f.fc);
+    else if (f.decoded) {
+      s.ev.count(f.update.terminal, f.cycle, 'replies');
+      s.stats.accepted++;
+      if (f.reading !== undefined) notifyAccepted(s, f.reading);
+    }
+  }
 }
 
 /** Steps 1–2 and the direction/title/status rules; returns the header or a rejection. */
@@ -155,40 +143,75 @@ function admit(s: State, bytes: Uint8Array, meta: IngestMeta, cycle: number) {
   return { header, frame, tid, resolved };
 }
 
-async function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOutcome> {
+function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOutcome> {
   const now = s.o.verify.clock.now();
   const cycle = Math.floor(now / s.o.cycleMs);
   const a = admit(s, bytes, meta, cycle);
-  if ('ok' in a) return a;
+  if (a instanceof Promise) return a;
   if ('tunnel' in a) return handleTunnel(s, bytes, { header: a.header, tid: a.tid, cycle });
-  const { header, frame, tid, resolved } = a;
-  const replay = checkReplay(header, s.o.verify.replay);
-  if (!replay.ok) {
-    s.ev.count(tid, cycle, 'duplicates');
-    // A resend of a frame still being committed is answered only once the first copy is durable.
-    await s.pending.get(pendingKey(header));
-    return rejectWith(s, 'REPLAY', tid);
-  }
-  const opened = openFrame(frame, header, resolved.key);
-  if (!opened.ok) {
+  const { header, tid, resolved } = a;
+  const id = replayId(header);
+  const state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
+  if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, { tid, cycle, id });
+  const plaintext = openFrameAead(resolved.key.keyObject, header.suite, a.frame);
+  if (plaintext === undefined) {
     s.ev.count(tid, cycle, 'integrityFailures');
     return rejectWith(s, 'BAD_TAG', tid);
   }
-  const item: WriteItem = {
-    replay: [toUpdate(header, commitReplay(header, replay.state, s.o.verify.replay))],
+  const next = commitReplay(header, state, s.o.verify.replay, id);
+  const update: ReplayWindowUpdate = {
+    terminal: tid,
+    purpose: header.purpose,
+    dir: 0,
+    version: header.keyVersion,
+    state: next,
   };
-  const decoded = decodeFramePayload(header, opened.plaintext);
+  return accept(s, header, { tid, cycle, now, id, update, plaintext, terminal: resolved.terminal });
+}
+
+/** A counter already accepted: a resend of a frame still being committed waits for that commit. */
+function replayed(s: State, header: Sgt1Header, x: { tid: TerminalId; cycle: number; id: string }) {
+  s.ev.count(x.tid, x.cycle, 'duplicates');
+  const first = s.writer.holding(x.id, header.fc);
+  if (first === undefined) return rejectWith(s, 'REPLAY', x.tid);
+  return first.committed.then(() => rejectWith(s, 'REPLAY', x.tid));
+}
+
+interface Opened {
+  tid: TerminalId;
+  cycle: number;
+  now: UnixMillis;
+  id: string;
+  update: ReplayWindowUpdate;
+  plaintext: Buffer;
+  terminal: TerminalKeys;
+}
+
+/** Decode → evidence → join this turn's batch; the outcome settles once that batch is durable. */
+function accept(s: State, header: Sgt1Header, x: Opened): Promise<IngestOutcome> {
+  const decoded = decodeFramePayload(header, x.plaintext);
+  let reading: IngestReading | undefined;
   if (decoded.ok && decoded.telemetry !== undefined) {
-    item.reading = toReading(header, decoded.telemetry, now);
-    accountDelay(s, tid, cycle, now - item.reading.ts);
+    reading = toReading(header, decoded.telemetry, x.now);
+    accountDelay(s, x.tid, x.cycle, x.now - reading.ts);
   }
-  const reply = decoded.ok && header.ackReq ? ackFor(s, header, resolved.terminal, item) : undefined;
-  await commitItem(s, header, item);
-  if (!decoded.ok) return rejectWith(s, decoded.reason, tid);
-  s.ev.count(tid, cycle, 'replies');
-  s.stats.accepted++;
-  if (item.reading !== undefined) s.o.onAccepted?.(item.reading);
-  return reply === undefined ? { ok: true } : { ok: true, reply };
+  const ack = decoded.ok && header.ackReq ? ackFor(s, header, x.terminal) : undefined;
+  const ticket = s.writer.join({
+    reading,
+    update: x.update,
+    windowId: x.id,
+    fc: header.fc,
+    also: ack?.update,
+    cycle: x.cycle,
+    decoded: decoded.ok,
+  });
+  if (!decoded.ok) return ticket.committed.then(() => rejectWith(s, decoded.reason, x.tid));
+  if (ack !== undefined) return ticket.committed.then(() => ({ ok: true, reply: ack.reply }));
+  if (s.okBatch !== ticket) {
+    s.okBatch = ticket;
+    s.okPromise = ticket.committed.then(() => OK);
+  }
+  return s.okPromise!;
 }
 
 /** Suite 0x80: verified by its own DLMS security (see tunnel-step.ts), accounted like any frame. */
@@ -205,14 +228,13 @@ async function handleTunnel(
   await s.writer.submit({ replay: [r.update] });
   s.ev.count(x.tid, x.cycle, 'replies');
   s.stats.accepted++;
-  return { ok: true };
+  return OK;
 }
 
 /** Seals the ctype 0x04 answer to an ackReq frame; its downlink counter joins the same commit. */
-function ackFor(s: State, header: Sgt1Header, terminal: TerminalKeys, item: WriteItem): Uint8Array {
+function ackFor(s: State, header: Sgt1Header, terminal: TerminalKeys) {
   const d = s.downlink.next(header.terminalId, header.keyVersion);
-  (item.replay as ReplayWindowUpdate[]).push(d.update);
-  return sealDownlink({
+  const reply = sealDownlink({
     terminal,
     systemTitle: header.systemTitle,
     version: header.keyVersion,
@@ -221,26 +243,12 @@ function ackFor(s: State, header: Sgt1Header, terminal: TerminalKeys, item: Writ
     body: ackBody(header.fc),
     keyCache: s.o.verify.keyCache,
   });
+  return { update: d.update, reply };
 }
 
 function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number): void {
   if (delayMs < 0) return;
-  s.ev.delay(tid, cycle, delayMs);
-  if (delayMs > (s.o.lateAfterMs ?? 300_000)) s.ev.count(tid, cycle, 'late');
-}
-
-async function commitItem(s: State, header: Sgt1Header, item: WriteItem): Promise<void> {
-  const key = pendingKey(header);
-  const p = s.writer.submit(item);
-  s.pending.set(key, p);
-  try {
-    await p;
-  } catch (e) {
-    rollbackCounter(s, header);
-    throw e;
-  } finally {
-    s.pending.delete(key);
-  }
+  s.ev.delay(tid, cycle, delayMs, delayMs > (s.o.lateAfterMs ?? 300_000));
 }
 
 async function sealFor(
@@ -273,7 +281,7 @@ async function sealFor(
 export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
   const ev = createEvidenceAccumulator();
   const stats: IngestStats = { accepted: 0, rejected: {}, commits: 0, committedFrames: 0 };
-  const writer = createBatchWriter({
+  const writer = createBatchWriter<PipelineFrame>({
     store: o.store,
     evidence: ev,
     ...(o.schedule ? { schedule: o.schedule } : {}),
@@ -282,18 +290,30 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
       stats.commits++;
       stats.committedFrames += n;
     },
+    onSettled: (frames, failed) => settleFrames(s, frames, failed),
   });
   const s: State = {
     o,
     ev,
     writer,
     downlink: createDownlinkCounters(o.downlinkSeed ?? []),
-    pending: new Map(),
     stats,
+    okBatch: undefined,
+    okPromise: undefined,
+    refusals: new Map(),
   };
   return {
-    handleFrame: (frame, meta) => handle(s, frame, meta),
-    recordRejection: (reason, meta) => void rejectAtTransport(s, reason, meta),
+    handleFrame(frame, meta) {
+      try {
+        return handle(s, frame, meta);
+      } catch (e) {
+        // Rejects with exactly what was thrown, as an async function would.
+        return Promise.resolve().then(() => {
+          throw e;
+        });
+      }
+    },
+    recordRejection: (reason, meta) => rejectAtTransport(s, reason, meta),
     stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
     flush: () => writer.flush(),
     sealDownlinkFor: (terminal, d) => sealFor(s, terminal, d),
