@@ -10,7 +10,24 @@ export type RootKeyProvider = (terminal: TerminalId) => Promise<Uint8Array | und
 interface Entry {
   record: TerminalRecord;
   keys: TerminalKeys;
-  status: Map<string, KeyStatus>;
+  /** By {@link statusKey} of (purpose, version). */
+  status: Map<number, KeyStatus>;
+}
+
+/**
+ * (purpose 0..15, version 0..4095) as one number, so the per-frame lookup builds no string; -1 (never
+ * a key) for anything outside those ranges, which no stored key record can have.
+ */
+function statusKey(purpose: number, version: number): number {
+  const inRange = Number.isInteger(purpose) && Number.isInteger(version);
+  return inRange && purpose >= 0 && purpose < 16 && version >= 0 && version < 4096
+    ? purpose * 4096 + version
+    : -1;
+}
+
+function statusIn(m: Map<number, KeyStatus>, purpose: number, version: number): KeyStatus | undefined {
+  const key = statusKey(purpose, version);
+  return key < 0 ? undefined : m.get(key);
 }
 
 /** Grace after deactivation during which frames still open [SGT1-2.3]: 48 h. */
@@ -41,8 +58,11 @@ export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): T
   const load = async (t: TerminalRecord): Promise<boolean> => {
     const rootKey = await rootKeyOf(t.id);
     if (rootKey === undefined) return false;
-    const status = new Map<string, KeyStatus>();
-    for (const k of await store.listKeys(t.id)) status.set(`${k.purpose}|${k.version}`, statusOf(k));
+    const status = new Map<number, KeyStatus>();
+    for (const k of await store.listKeys(t.id)) {
+      const key = statusKey(k.purpose, k.version);
+      if (key >= 0) status.set(key, statusOf(k));
+    }
     map.set(t.id, { record: t, keys: { rootKey, tenant: t.tenant }, status });
     return true;
   };
@@ -51,7 +71,8 @@ export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): T
     keyStatus(q) {
       const e = map.get(q.terminalId);
       // A purpose without its own record uses the version state of the root record (purpose 0).
-      return e?.status.get(`${q.purpose}|${q.version}`) ?? e?.status.get(`0|${q.version}`);
+      if (e === undefined) return undefined;
+      return statusIn(e.status, q.purpose, q.version) ?? statusIn(e.status, 0, q.version);
     },
     isRefused: (id) => {
       const s = map.get(id)?.record.status;
