@@ -54,6 +54,8 @@ export function resolveTerminal(header: Sgt1Header, ctx: VerifyContext): Resolve
   const status = ctx.keyStatus(q);
   if (status === undefined)
     return reject('UNKNOWN_KEY', `no key purpose ${header.purpose} v${header.keyVersion}`);
+  // Only a deactivated key's grace window depends on the time: no clock read per frame otherwise.
+  if (status.state === 'active') return { ok: true, terminal };
   const usable = checkKeyUsable(status, ctx.clock.now());
   return usable.ok ? { ok: true, terminal } : reject('KEY_NOT_USABLE', usable.detail);
 }
