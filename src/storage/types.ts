@@ -189,6 +189,10 @@ export interface GroupCommitOptions {
   readonly maxDelayMs?: number;
   /** Most items (e.g. readings) per group. @default 2000 (PostgreSQL), 4000 (SQLite) */
   readonly maxItems?: number;
+  /** SQLite: groups in the write worker at once (committed in order). @default 2 */
+  readonly maxInFlight?: number;
+  /** SQLite: queued items that send a group at once instead of on the next turn. @default 512 */
+  readonly eagerItems?: number;
 }
 
 /** Builds a fresh, empty store (what the conformance suite runs against). */

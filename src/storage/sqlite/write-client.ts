@@ -77,10 +77,21 @@ const workerGone = (what: string, cause?: unknown): StorageError =>
     cause,
   });
 
-/** The main-thread side of the group commit: a queue, one group in the worker, waiters for idle. */
+/** How groups are formed and how many may be in the worker at once. */
+interface Grouping {
+  readonly maxItems: number;
+  readonly maxDelayMs: number;
+  /** Groups sent to the worker and not yet answered, at most (the worker commits them in order). */
+  readonly maxInFlight: number;
+  /** A group is sent at once, without waiting for the next turn, when this many items are queued. */
+  readonly eagerItems: number;
+}
+
+/** The main-thread side of the group commit: a queue, groups in the worker, waiters for idle. */
 class WorkerGroupCommitter implements WriteClient {
   private queue: Pending[] = [];
-  private inFlight: Pending[] | undefined;
+  private queuedItems = 0;
+  private readonly inFlight = new Map<number, Pending[]>();
   private scheduled = false;
   private nextId = 1;
   private failure: StorageError | undefined;
@@ -89,8 +100,7 @@ class WorkerGroupCommitter implements WriteClient {
 
   constructor(
     private readonly worker: Worker,
-    private readonly maxItems: number,
-    private readonly maxDelayMs: number,
+    private readonly g: Grouping,
   ) {
     worker.unref();
     worker.on('message', (m: WriteReply) => this.onReply(m));
@@ -101,15 +111,19 @@ class WorkerGroupCommitter implements WriteClient {
   submit(batch: CommitBatch, items: number): Promise<CommitResult> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<CommitResult>((resolve, reject) => {
-      this.queue.push({ batch, items: Math.max(1, items), resolve, reject });
-      this.schedule();
+      const n = Math.max(1, items);
+      this.queue.push({ batch, items: n, resolve, reject });
+      this.queuedItems += n;
+      // A big burst starts its first group while the rest of it is still being verified.
+      if (this.queuedItems >= this.g.eagerItems && this.inFlight.size < this.g.maxInFlight) this.dispatch();
+      else this.schedule();
     });
   }
 
   flush(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.idle.push(resolve);
-      if (this.queue.length > 0) this.dispatch();
+      while (this.queue.length > 0 && this.inFlight.size < this.g.maxInFlight) this.dispatch();
       this.settleIdle();
     });
   }
@@ -128,35 +142,41 @@ class WorkerGroupCommitter implements WriteClient {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight !== undefined) return;
+    if (this.scheduled || this.inFlight.size >= this.g.maxInFlight) return;
     this.scheduled = true;
-    if (this.maxDelayMs > 0) setTimeout(() => this.dispatch(), this.maxDelayMs);
-    else setImmediate(() => this.dispatch());
+    const go = () => {
+      this.scheduled = false;
+      if (this.inFlight.size < this.g.maxInFlight) this.dispatch();
+    };
+    if (this.g.maxDelayMs > 0 && this.inFlight.size === 0) setTimeout(go, this.g.maxDelayMs);
+    else setImmediate(go);
   }
 
   /** Sends the oldest queued batches (up to maxItems items, at least one batch) as one group. */
   private dispatch(): void {
-    this.scheduled = false;
-    if (this.inFlight !== undefined || this.queue.length === 0) return;
+    if (this.queue.length === 0) return;
     let items = 0;
     let n = 0;
-    while (n < this.queue.length && (n === 0 || items + (this.queue[n]?.items ?? 0) <= this.maxItems))
+    while (n < this.queue.length && (n === 0 || items + (this.queue[n]?.items ?? 0) <= this.g.maxItems))
       items += this.queue[n++]?.items ?? 0;
     const ps = this.queue.splice(0, n);
-    this.inFlight = ps;
+    this.queuedItems -= items;
+    const id = this.nextId++;
+    this.inFlight.set(id, ps);
     const group = packGroup(ps.map((p) => p.batch));
     this.worker.ref();
-    this.worker.postMessage({ type: 'group', id: this.nextId++, group }, groupTransfers(group));
+    this.worker.postMessage({ type: 'group', id, group }, groupTransfers(group));
   }
 
   /** The worker answered after COMMIT (or after the transaction failed): settle that group's callers. */
   private onReply(m: WriteReply): void {
-    const ps = this.inFlight ?? [];
-    this.inFlight = undefined;
+    if (m.type !== 'done' && m.type !== 'failed') return;
+    const ps = this.inFlight.get(m.id) ?? [];
+    this.inFlight.delete(m.id);
     if (m.type === 'done') {
       this.groups += 1;
       m.outcomes.forEach((o, i) => (o.ok ? ps[i]?.resolve(o.value) : ps[i]?.reject(fromWire(o.error))));
-    } else if (m.type === 'failed') {
+    } else {
       const e = fromWire(m.error);
       const hint = e.hint ?? 'check free disk space';
       const failed = new StorageError('GT_ERR_STORAGE_WRITE', 'the group commit transaction failed', {
@@ -171,14 +191,15 @@ class WorkerGroupCommitter implements WriteClient {
 
   private failAll(e: StorageError): void {
     this.failure ??= e;
-    for (const p of [...(this.inFlight ?? []), ...this.queue]) p.reject(e);
-    this.inFlight = undefined;
+    for (const p of [...[...this.inFlight.values()].flat(), ...this.queue]) p.reject(e);
+    this.inFlight.clear();
     this.queue = [];
+    this.queuedItems = 0;
     this.settleIdle();
   }
 
   private settleIdle(): void {
-    if (this.inFlight !== undefined || this.queue.length > 0) return;
+    if (this.inFlight.size > 0 || this.queue.length > 0) return;
     this.worker.unref();
     const waiters = this.idle;
     this.idle = [];
@@ -187,15 +208,22 @@ class WorkerGroupCommitter implements WriteClient {
 }
 
 /**
- * Starts the write worker. At most one group is in the worker at a time; batches submitted meanwhile
- * queue here and form the next group (up to `maxItems` items), so group size adapts to the load
- * without a timer. A batch submitted while the worker is idle waits `maxDelayMs` (0 = the next turn of
- * the event loop, so a burst of callers still shares one transaction).
+ * Starts the write worker. Batches queue here and go to the worker as groups (up to `maxItems` items);
+ * up to `maxInFlight` groups may be in the worker at once (it commits them one after another), so the
+ * main thread keeps verifying while the worker writes. A group is sent at once when `eagerItems` are
+ * queued, else on the next turn of the event loop (or after `maxDelayMs` when the worker is idle), so a
+ * burst of callers still shares one transaction; while the worker is full, batches keep queueing and
+ * form bigger groups, so group size adapts to the load without a timer.
  */
 export async function startWriteWorker(
   data: WriteWorkerData,
   options: GroupCommitOptions = {},
 ): Promise<WriteClient> {
   const worker = await spawn(data);
-  return new WorkerGroupCommitter(worker, options.maxItems ?? 4000, options.maxDelayMs ?? 0);
+  return new WorkerGroupCommitter(worker, {
+    maxItems: options.maxItems ?? 4000,
+    maxDelayMs: options.maxDelayMs ?? 0,
+    maxInFlight: options.maxInFlight ?? 2,
+    eagerItems: options.eagerItems ?? 512,
+  });
 }

@@ -82,4 +82,29 @@ describe('sqlite write worker', () => {
     expect(await store.getReplayState(window(A, 0))).toEqual({ highest: 5, bitmap: 1n });
     await store.close();
   });
+
+  it('keeps order and duplicates exact with several groups in the worker at once', async () => {
+    const store = await openSqliteStore({
+      path: freshPath(),
+      readWorker: false,
+      groupCommit: { eagerItems: 1, maxInFlight: 3 },
+    });
+    await store.addTerminals({ terminals: [sampleTerminal(A)], keys: [], audit: [] });
+    const before = store.groupCommits;
+    const results = await Promise.allSettled([
+      store.commitBatch({ readings: [1, 2, 3].map((fc) => sampleReading(A, fc)) }),
+      store.commitBatch({ readings: [3, 4].map((fc) => sampleReading(A, fc)) }),
+      store.commitBatch({ readings: [sampleReading(UNKNOWN, 1)] }),
+      store.commitBatch({ readings: [4, 5].map((fc) => sampleReading(A, fc)) }),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([
+      { stored: 3, duplicates: [] },
+      { stored: 1, duplicates: [0] },
+      'rejected',
+      { stored: 1, duplicates: [0] },
+    ]);
+    expect(store.groupCommits - before).toBeGreaterThanOrEqual(3);
+    expect((await store.queryReadings({ terminal: A })).map((r) => r.fc)).toEqual([1, 2, 3, 4, 5]);
+    await store.close();
+  });
 });
