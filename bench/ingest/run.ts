@@ -25,7 +25,8 @@ interface Terminal {
   rootKey: Buffer;
 }
 
-const CONNECTIONS = 8;
+/** Publisher connections per broker (one set each for raw and end to end); GRIDTRUST_BENCH_CONNECTIONS. */
+const CONNECTIONS = Number(process.env.GRIDTRUST_BENCH_CONNECTIONS ?? 8);
 const ROUNDS = 5;
 
 function makeJobs(terminals: readonly Terminal[], perTerminal: number, fcFrom: number): Job[] {
