@@ -41,10 +41,8 @@ export function parseFrame(bytes: Uint8Array, maxFrameBytes = DEFAULT_MAX_FRAME_
 /** A terminal whose key (purpose, version) exists and may process frames now. */
 export type ResolvedTerminal = { readonly ok: true; readonly terminal: TerminalKeys } | Rejection;
 
-/** Step 2a [SGT1-1.2 rule 2]: terminal by system title, key (purpose, version), key state. */
-export function resolveTerminal(header: Sgt1Header, ctx: VerifyContext): ResolvedTerminal {
-  const terminal = ctx.lookupTerminal(header.terminalId);
-  if (terminal === undefined) return reject('UNKNOWN_TERMINAL', `no terminal ${header.terminalId}`);
+/** Key (purpose, version) known and usable now [SGT1-1.2 rule 2], or the rejection. */
+function keyProblem(header: Sgt1Header, ctx: VerifyContext): Rejection | undefined {
   const q = {
     terminalId: header.terminalId,
     purpose: header.purpose,
@@ -55,29 +53,51 @@ export function resolveTerminal(header: Sgt1Header, ctx: VerifyContext): Resolve
   if (status === undefined)
     return reject('UNKNOWN_KEY', `no key purpose ${header.purpose} v${header.keyVersion}`);
   // Only a deactivated key's grace window depends on the time: no clock read per frame otherwise.
-  if (status.state === 'active') return { ok: true, terminal };
+  if (status.state === 'active') return undefined;
   const usable = checkKeyUsable(status, ctx.clock.now());
-  return usable.ok ? { ok: true, terminal } : reject('KEY_NOT_USABLE', usable.detail);
+  return usable.ok ? undefined : reject('KEY_NOT_USABLE', usable.detail);
+}
+
+/** Step 2a [SGT1-1.2 rule 2]: terminal by system title, key (purpose, version), key state. */
+export function resolveTerminal(header: Sgt1Header, ctx: VerifyContext): ResolvedTerminal {
+  const terminal = ctx.lookupTerminal(header.terminalId);
+  if (terminal === undefined) return reject('UNKNOWN_TERMINAL', `no terminal ${header.terminalId}`);
+  return keyProblem(header, ctx) ?? { ok: true, terminal };
 }
 
 /** A resolved key: the terminal record and the cached `K_use`. */
 export type ResolvedKey =
   { readonly ok: true; readonly terminal: TerminalKeys; readonly key: CachedKey } | Rejection;
 
+/**
+ * Step 2b [SGT1-1.2 rule 2] for a terminal the caller already looked up: the key's state, then
+ * `K_use` from the cache. Returns the key itself (no result wrapper) or the rejection.
+ */
+export function resolveKeyOf(
+  header: Sgt1Header,
+  terminal: TerminalKeys,
+  ctx: VerifyContext,
+): CachedKey | Rejection {
+  return (
+    keyProblem(header, ctx) ??
+    ctx.keyCache.get(header.terminalId, {
+      rootKey: terminal.rootKey,
+      systemTitle: header.systemTitle,
+      tenant: terminal.tenant,
+      version: header.keyVersion,
+      purpose: header.purpose,
+      dir: header.dir,
+      suite: header.suite,
+    })
+  );
+}
+
 /** Step 2 [SGT1-1.2 rule 2]: {@link resolveTerminal}, then `K_use` from the cache. */
 export function resolveKey(header: Sgt1Header, ctx: VerifyContext): ResolvedKey {
-  const r = resolveTerminal(header, ctx);
-  if (!r.ok) return r;
-  const key = ctx.keyCache.get(header.terminalId, {
-    rootKey: r.terminal.rootKey,
-    systemTitle: header.systemTitle,
-    tenant: r.terminal.tenant,
-    version: header.keyVersion,
-    purpose: header.purpose,
-    dir: header.dir,
-    suite: header.suite,
-  });
-  return { ok: true, terminal: r.terminal, key };
+  const terminal = ctx.lookupTerminal(header.terminalId);
+  if (terminal === undefined) return reject('UNKNOWN_TERMINAL', `no terminal ${header.terminalId}`);
+  const key = resolveKeyOf(header, terminal, ctx);
+  return 'keyObject' in key ? { ok: true, terminal, key } : key;
 }
 
 /** Replay-window id of a header: `(terminal, purpose, dir, version)` [SGT1-1.2]. */

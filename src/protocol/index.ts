@@ -69,6 +69,7 @@ export {
   parseFrame,
   resolveTerminal,
   resolveKey,
+  resolveKeyOf,
   replayId,
   checkReplay,
   openFrame,

@@ -34,6 +34,26 @@ describe('key cache', () => {
     expect(new Set(keys).size).toBe(5);
   });
 
+  it('keeps several keys of one terminal apart, counts and forgets them together', () => {
+    const cache = createKeyCache();
+    const inputs = [input(), input({ version: 2 }), input({ suite: 2 }), input({ purpose: 3 })];
+    const entries = inputs.map((i) => cache.get('t1', i));
+    cache.get('t2', input());
+    expect(cache.size).toBe(5);
+    inputs.forEach((i, n) => expect(cache.get('t1', i)).toBe(entries[n]));
+    expect(entries[1]!.key).toEqual(deriveFrameKey(inputs[1]!));
+    const root = Buffer.alloc(32, 5); // a changed root key replaces the entry in place
+    expect(cache.get('t1', input({ version: 2, rootKey: root })).key).toEqual(
+      deriveFrameKey(input({ version: 2, rootKey: root })),
+    );
+    expect(cache.get('t1', input({ rootKey: root })).key).toEqual(deriveFrameKey(input({ rootKey: root })));
+    expect(cache.size).toBe(5);
+    expect(cache.get('t1', inputs[3]!)).toBe(entries[3]);
+    cache.evictTerminal('t1');
+    expect(cache.size).toBe(1);
+    expect(cache.get('t1', inputs[2]!)).not.toBe(entries[2]);
+  });
+
   it('re-derives when the root key or tenant changes, even in the same buffer object', () => {
     const cache = createKeyCache();
     const root = Buffer.alloc(32, 1);

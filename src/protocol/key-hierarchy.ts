@@ -181,14 +181,23 @@ export function createKeyCache(options: KeyCacheOptions = {}): KeyCache {
   };
 }
 
+/** One terminal's keys: the first slot inline (a terminal mostly uses one key), any others in a map. */
+interface Slots {
+  readonly slot: number;
+  readonly entry: Entry;
+  more: Map<number, Entry> | undefined;
+}
+
 /** Terminal → (slot → entry), bounded by total entries; evicts the earliest-inserted terminal first. */
 class SlotStore {
-  private readonly byTerminal = new Map<string, Map<number, Entry>>();
+  private readonly byTerminal = new Map<string, Slots>();
   size = 0;
   constructor(private readonly max: number) {}
 
   find(terminalId: string, s: number): Entry | undefined {
-    return this.byTerminal.get(terminalId)?.get(s);
+    const t = this.byTerminal.get(terminalId);
+    if (t === undefined) return undefined;
+    return t.slot === s ? t.entry : t.more?.get(s);
   }
 
   put(terminalId: string, s: number, entry: Entry): void {
@@ -196,17 +205,23 @@ class SlotStore {
       const first = this.byTerminal.keys().next().value as string;
       this.drop(first);
     }
-    let slots = this.byTerminal.get(terminalId);
-    if (slots === undefined) {
-      slots = new Map();
-      this.byTerminal.set(terminalId, slots);
+    const t = this.byTerminal.get(terminalId);
+    if (t === undefined) {
+      this.byTerminal.set(terminalId, { slot: s, entry, more: undefined });
+      this.size++;
+    } else if (t.slot === s) {
+      this.byTerminal.set(terminalId, { slot: s, entry, more: t.more });
+    } else {
+      t.more ??= new Map();
+      if (!t.more.has(s)) this.size++;
+      t.more.set(s, entry);
     }
-    if (!slots.has(s)) this.size++;
-    slots.set(s, entry);
   }
 
   drop(terminalId: string): void {
-    this.size -= this.byTerminal.get(terminalId)?.size ?? 0;
+    const t = this.byTerminal.get(terminalId);
+    if (t === undefined) return;
+    this.size -= 1 + (t.more?.size ?? 0);
     this.byTerminal.delete(terminalId);
   }
 

@@ -127,4 +127,36 @@ describe('replay state serialisation', () => {
     expect(checkCounter(s, 990, SGT1_WINDOW).ok).toBe(false);
     expect(checkCounter(s, 1001, SGT1_WINDOW).ok).toBe(true);
   });
+
+  it('commits long in-order runs exactly like the bitmap formula (full-window shortcut)', () => {
+    // The reference: shift the bitmap by the advance and set bit 0, truncated to 64 bits.
+    const reference = (st: ReplayState, c: number): bigint =>
+      c > st.highest
+        ? st.highest < 0 || c - st.highest >= 64
+          ? 1n
+          : BigInt.asUintN(64, (st.bitmap << BigInt(c - st.highest)) | 1n)
+        : st.bitmap | (1n << BigInt(st.highest - c));
+    // Mostly +1 (runs long enough to fill the window), sometimes a jump back or ahead.
+    const step = fc.oneof(
+      { arbitrary: fc.constant(1), weight: 60 },
+      { arbitrary: fc.integer({ min: -70, max: 70 }), weight: 1 },
+    );
+    const steps = fc.array(step, { minLength: 60, maxLength: 300 });
+    fc.assert(
+      fc.property(steps, fc.constantFrom(64, 65), (deltas, w) => {
+        let s: ReplayState = EMPTY_REPLAY_STATE;
+        let c = 100;
+        for (const d of deltas) {
+          c = Math.max(1, c + d);
+          if (!checkCounter(s, c, w).ok) continue;
+          const next = commitCounter(s, c, w);
+          expect(next).toEqual({ highest: Math.max(s.highest, c), bitmap: reference(s, c) });
+          s = next;
+        }
+      }),
+    );
+    let full: ReplayState = EMPTY_REPLAY_STATE;
+    for (let c = 1; c <= 200; c++) full = commitCounter(full, c, SGT1_WINDOW);
+    expect(full).toEqual({ highest: 200, bitmap: (1n << 64n) - 1n });
+  });
 });

@@ -41,6 +41,8 @@ function mask(window: number): bigint {
 /** `BigInt(i)` for 0..64, built once: no BigInt conversion per frame on the hot path. */
 const SHIFT: readonly bigint[] = Object.freeze(Array.from({ length: 65 }, (_, i) => BigInt(i)));
 
+const FULL_64 = BigInt.asUintN(64, -1n);
+
 /** Result of {@link checkCounter}: may this counter be opened? */
 export type CounterCheck =
   { readonly ok: true } | { readonly ok: false; readonly reason: 'REPLAY'; readonly detail: string };
@@ -73,6 +75,8 @@ export function checkCounter(state: ReplayState, counter: number, window: number
 export function commitCounter(state: ReplayState, counter: number, window: number): ReplayState {
   if (counter > state.highest) {
     const shift = state.highest < 0 ? 64 : counter - state.highest;
+    // The steady state of an in-order sender (every counter of the window seen) stays full: no BigInt op.
+    if (shift === 1 && window >= 64 && state.bitmap === FULL_64) return { highest: counter, bitmap: FULL_64 };
     const bitmap = shift >= 64 ? 1n : BigInt.asUintN(bits(window), (state.bitmap << SHIFT[shift]!) | 1n);
     return { highest: counter, bitmap };
   }
