@@ -90,7 +90,8 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
     },
     reject: (reason, terminal) => addReject(reason, terminal, 1),
     drain() {
-      const evidenceDeltas = [...ev.values()].flatMap((m) => [...m.values()]);
+      const evidenceDeltas: Mutable[] = [];
+      for (const byTerminal of ev.values()) for (const m of byTerminal.values()) evidenceDeltas.push(m);
       const out = { evidenceDeltas, rejectCounts: [...rej.values()] };
       ev = new Map();
       rej = new Map();

@@ -46,10 +46,10 @@ function setup() {
   return { pipe, store, accepted };
 }
 
-function frame(fc: number, o: { ackReq?: boolean; plaintext?: Buffer } = {}): Buffer {
+function frame(fc: number, o: { ackReq?: boolean; plaintext?: Buffer; version?: number } = {}): Buffer {
   const header = { dir: 0, ackReq: o.ackReq ?? false, more: false, suite: 0x01, systemTitle: TITLE } as const;
   return sealFrame({
-    header: { ...header, purpose: 1, keyVersion: 1, fc, ctype: 0x01 },
+    header: { ...header, purpose: 1, keyVersion: o.version ?? 1, fc, ctype: 0x01 },
     key: { rootKey: ROOT, tenant: 1 },
     ...(o.plaintext ? { plaintext: o.plaintext } : { telemetry: { t: T0 / 1000 - 1, voltage: 2300 + fc } }),
   });
@@ -143,5 +143,21 @@ describe('ingest pipeline: one commit per batch', () => {
     expect(await pipe.handleFrame(bad, meta)).toEqual({ ok: false, reason: 'REPLAY' });
     expect(pipe.stats()).toMatchObject({ accepted: 1, rejected: { BAD_PAYLOAD: 1, REPLAY: 1 } });
     expect(accepted).toHaveLength(1);
+  });
+
+  it('keeps one replay window per key version of a terminal, switching back and forth', async () => {
+    const { pipe, store } = setup();
+    const frames = [frame(1, { version: 1 }), frame(1, { version: 2 }), frame(2, { version: 1 })];
+    const outs = frames.map((f) => pipe.handleFrame(f, meta));
+    const again = frames.map((f) => pipe.handleFrame(f, meta));
+    await tick();
+    store.release();
+    expect(await Promise.all(outs)).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(await Promise.all(again)).toEqual(frames.map(() => ({ ok: false, reason: 'REPLAY' })));
+    const windows = store.batches[0]!.replayUpdates.map((u) => [u.version, u.state.highest]);
+    expect(windows).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
   });
 });

@@ -13,7 +13,8 @@ import {
   openFrameAead,
   parseFrame,
   replayId,
-  resolveKey,
+  resolveKeyOf,
+  type ReplayState,
   type Sgt1Header,
   type TerminalKeys,
 } from '../protocol/index.ts';
@@ -56,6 +57,8 @@ interface State {
   /** `{ ok: true }` once `okBatch` commits: one promise shared by every plain frame of a batch. */
   okBatch: BatchTicket | undefined;
   okPromise: Promise<IngestOutcome> | undefined;
+  /** Terminal → the window id of its last key (see windowIdOf). */
+  windowIds: Map<TerminalId, { purpose: number; version: number; id: string }>;
   /** A settled promise per rejection reason (outcomes are values; no promise per rejected frame). */
   refusals: Map<IngestRejectReason, Promise<IngestOutcome>>;
 }
@@ -122,51 +125,57 @@ function settleFrames(s: State, frames: readonly PipelineFrame[], failed: boolea
   }
 }
 
-/** Steps 1–2 and the direction/title/status rules; returns the header or a rejection. */
-function admit(s: State, bytes: Uint8Array, meta: IngestMeta, cycle: number) {
-  const parsed = parseFrame(bytes, s.o.verify.maxFrameBytes);
-  if (!parsed.ok) return rejectWith(s, parsed.reason, null);
-  const { header, frame } = parsed;
+/** The direction/title/status rules of an SGT1 header: its terminal's keys, or a rejection. */
+function admit(s: State, header: Sgt1Header, meta: IngestMeta, cycle: number) {
   const tid = header.terminalId;
   if (meta.topicTitle !== undefined && meta.topicTitle !== tid) return rejectWith(s, 'TITLE_MISMATCH', null);
-  const known = s.o.verify.lookupTerminal(tid) !== undefined;
-  if (!known) {
+  const terminal = s.o.verify.lookupTerminal(tid);
+  if (terminal === undefined) {
     s.o.onUnknownTerminal?.(tid);
     return rejectWith(s, 'UNKNOWN_TERMINAL', null);
   }
   s.ev.count(tid, cycle, 'requests');
   if (header.dir !== DIR.UP) return rejectWith(s, 'BAD_DIRECTION', tid);
   if (s.o.isRefused?.(tid) === true) return rejectWith(s, 'QUARANTINED', tid);
-  if (header.suite === SUITE.DLMS_TUNNEL) return { tunnel: true as const, header, tid };
-  const resolved = resolveKey(header, s.o.verify);
-  if (!resolved.ok) return rejectWith(s, resolved.reason, tid);
-  return { header, frame, tid, resolved };
+  return terminal;
 }
 
+/** Most window ids remembered (one per terminal); beyond it the memo starts afresh. */
+const MAX_WINDOW_IDS = 200_000;
+
+/** The replay window id of an uplink header, built once per terminal and key, not per frame. */
+function windowIdOf(s: State, header: Sgt1Header): string {
+  const w = s.windowIds.get(header.terminalId);
+  if (w !== undefined && w.purpose === header.purpose && w.version === header.keyVersion) return w.id;
+  if (s.windowIds.size >= MAX_WINDOW_IDS) s.windowIds.clear();
+  const id = replayId(header);
+  s.windowIds.set(header.terminalId, { purpose: header.purpose, version: header.keyVersion, id });
+  return id;
+}
+
+/** Steps 1–4b [SGT1-1.2]: parse, admit, key, replay check, AEAD open, window commit; then accept. */
 function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOutcome> {
   const now = s.o.verify.clock.now();
   const cycle = Math.floor(now / s.o.cycleMs);
-  const a = admit(s, bytes, meta, cycle);
-  if (a instanceof Promise) return a;
-  if ('tunnel' in a) return handleTunnel(s, bytes, { header: a.header, tid: a.tid, cycle });
-  const { header, tid, resolved } = a;
-  const id = replayId(header);
+  const parsed = parseFrame(bytes, s.o.verify.maxFrameBytes);
+  if (!parsed.ok) return rejectWith(s, parsed.reason, null);
+  const header = parsed.header;
+  const terminal = admit(s, header, meta, cycle);
+  if (terminal instanceof Promise) return terminal;
+  const tid = header.terminalId;
+  if (header.suite === SUITE.DLMS_TUNNEL) return handleTunnel(s, bytes, { header, tid, cycle });
+  const key = resolveKeyOf(header, terminal, s.o.verify);
+  if (!('keyObject' in key)) return rejectWith(s, key.reason, tid);
+  const id = windowIdOf(s, header);
   const state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
   if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, { tid, cycle, id });
-  const plaintext = openFrameAead(resolved.key.keyObject, header.suite, a.frame);
+  const plaintext = openFrameAead(key.keyObject, header.suite, parsed.frame);
   if (plaintext === undefined) {
     s.ev.count(tid, cycle, 'integrityFailures');
     return rejectWith(s, 'BAD_TAG', tid);
   }
   const next = commitReplay(header, state, s.o.verify.replay, id);
-  const update: ReplayWindowUpdate = {
-    terminal: tid,
-    purpose: header.purpose,
-    dir: 0,
-    version: header.keyVersion,
-    state: next,
-  };
-  return accept(s, header, { tid, cycle, now, id, update, plaintext, terminal: resolved.terminal });
+  return accept(s, header, { cycle, now, id, next, plaintext, terminal });
 }
 
 /** A counter already accepted: a resend of a frame still being committed waits for that commit. */
@@ -178,34 +187,41 @@ function replayed(s: State, header: Sgt1Header, x: { tid: TerminalId; cycle: num
 }
 
 interface Opened {
-  tid: TerminalId;
   cycle: number;
   now: UnixMillis;
   id: string;
-  update: ReplayWindowUpdate;
+  next: ReplayState;
   plaintext: Buffer;
   terminal: TerminalKeys;
 }
 
 /** Decode → evidence → join this turn's batch; the outcome settles once that batch is durable. */
 function accept(s: State, header: Sgt1Header, x: Opened): Promise<IngestOutcome> {
+  const tid = header.terminalId;
   const decoded = decodeFramePayload(header, x.plaintext);
   let reading: IngestReading | undefined;
   if (decoded.ok && decoded.telemetry !== undefined) {
     reading = toReading(header, decoded.telemetry, x.now);
-    accountDelay(s, x.tid, x.cycle, x.now - reading.ts);
+    accountDelay(s, tid, x.cycle, x.now - reading.ts);
   }
   const ack = decoded.ok && header.ackReq ? ackFor(s, header, x.terminal) : undefined;
+  const update: ReplayWindowUpdate = {
+    terminal: tid,
+    purpose: header.purpose,
+    dir: 0,
+    version: header.keyVersion,
+    state: x.next,
+  };
   const ticket = s.writer.join({
     reading,
-    update: x.update,
+    update,
     windowId: x.id,
     fc: header.fc,
     also: ack?.update,
     cycle: x.cycle,
     decoded: decoded.ok,
   });
-  if (!decoded.ok) return ticket.committed.then(() => rejectWith(s, decoded.reason, x.tid));
+  if (!decoded.ok) return ticket.committed.then(() => rejectWith(s, decoded.reason, tid));
   if (ack !== undefined) return ticket.committed.then(() => ({ ok: true, reply: ack.reply }));
   if (s.okBatch !== ticket) {
     s.okBatch = ticket;
@@ -301,6 +317,7 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
     okBatch: undefined,
     okPromise: undefined,
     refusals: new Map(),
+    windowIds: new Map(),
   };
   return {
     handleFrame(frame, meta) {
