@@ -32,19 +32,20 @@ function authorizePublishWith(opts: EmbeddedBrokerOptions, onReply: ReplyFn) {
   const maxPayload = opts.maxPayload ?? 1024;
   return (client: Client | null, packet: PublishPacket, cb: (e?: Error | null) => void): void => {
     if (client === null) return cb(null); // the platform's own downlink publishes
-    const meta: FrameMeta = { transport: 'mqtt', peer: client.id };
     const parsed = parseUplinkTopic(packet.topic);
     if (!parsed.ok) {
       // MQTT 3.1.1 has no negative PUBACK: acknowledge and drop (authorizeForward never forwards it).
-      opts.sink.recordRejection('BAD_TOPIC', meta);
+      opts.sink.recordRejection('BAD_TOPIC', { transport: 'mqtt', peer: client.id });
       return cb(null);
     }
+    // One meta object per publish (not a base object plus a spread copy).
+    const meta: FrameMeta = { transport: 'mqtt', peer: client.id, topicTitle: parsed.title };
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (payload.length > maxPayload) {
-      opts.sink.recordRejection('OVERSIZE', { ...meta, topicTitle: parsed.title });
+      opts.sink.recordRejection('OVERSIZE', meta);
       return cb(null);
     }
-    opts.sink.handleFrame(payload, { ...meta, topicTitle: parsed.title }).then(
+    opts.sink.handleFrame(payload, meta).then(
       // A rejected frame is acknowledged too: resending it can never succeed, and a REPLAY of a frame
       // whose first PUBACK was lost must be acknowledged so the terminal stops resending it.
       (out) => {
