@@ -62,6 +62,14 @@ describe('key cache', () => {
     const second = cache.get('t1', input({ rootKey: root })).key;
     expect(second).not.toEqual(first);
     expect(cache.get('t1', input({ rootKey: root, tenant: 2 })).key).not.toEqual(second);
+    // a change at any byte position is noticed (the comparison runs four bytes per step)
+    for (let i = 0; i < 32; i++) {
+      const before = cache.get('t1', input({ rootKey: root })).key;
+      root[i]! ^= 0x40;
+      const after = cache.get('t1', input({ rootKey: root }));
+      expect(after.key).not.toEqual(before);
+      expect(after.key).toEqual(deriveFrameKey(input({ rootKey: root })));
+    }
   });
 
   it('stays within maxEntries and forgets a terminal on evictTerminal', () => {

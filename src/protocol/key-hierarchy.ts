@@ -137,10 +137,19 @@ function slot(input: UsageKeyInput): number {
   return ((input.purpose * 4 + input.dir) * 4096 + input.version) * 256 + input.suite;
 }
 
-/** Byte equality in JS: for a 32-byte key cheaper than `Buffer#equals` (a native call) on every frame. */
+/**
+ * Byte equality in JS: for a 32-byte key cheaper than `Buffer#equals` (a native call) on every
+ * frame; four bytes per step while at least four are left.
+ */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  const n = a.length;
+  if (n !== b.length) return false;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2] || a[i + 3] !== b[i + 3])
+      return false;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
