@@ -3,7 +3,6 @@ import type { KeyRecord, TerminalRecord } from '../keys/index.ts';
 import { StorageError } from './errors.ts';
 import type { CommitBatch, EvidenceDelta, ReadingInput, ReplayUpdate } from './types.ts';
 
-const TERMINAL_ID = /^[0-9a-f]{16}$/;
 const MAX_FC = 0xffff_ffff;
 const READING_NUMBERS = [
   'voltage',
@@ -33,9 +32,17 @@ function invalid(what: string): never {
 
 const isInt = (v: number, min: number, max: number): boolean => Number.isInteger(v) && v >= min && v <= max;
 
-/** True for the lower-case 16-hex-digit system title form of a TerminalId. */
+/**
+ * True for the lower-case 16-hex-digit system title form of a TerminalId (`/^[0-9a-f]{16}$/`),
+ * checked by char codes: it runs for every reading, window and evidence row of every batch.
+ */
 export function isTerminalIdText(text: string): boolean {
-  return TERMINAL_ID.test(text);
+  if (typeof text !== 'string' || text.length !== 16) return false;
+  for (let i = 0; i < 16; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 function checkReading(r: ReadingInput, i: number): void {
