@@ -15,16 +15,21 @@ interface Cursor {
 
 /** Reads a head of `major`: its argument (≤ 4 bytes), or -1 when it is anything else. */
 function head(c: Cursor, major: number): number {
-  const { b } = c;
   const p = c.pos;
-  if (p >= b.length) return -1;
-  const ib = b[p]!;
-  if (ib >> 5 !== major) return -1;
+  const ib = c.b[p];
+  if (ib === undefined || ib >> 5 !== major) return -1;
   const info = ib & 0x1f;
   if (info < 24) {
+    // The common case (small keys, lengths and values) kept short so it inlines at every call site.
     c.pos = p + 1;
     return info;
   }
+  return longHead(c, p, info);
+}
+
+/** The 1-, 2- and 4-byte arguments of a head at `p` (info 24, 25, 26), or -1. */
+function longHead(c: Cursor, p: number, info: number): number {
+  const b = c.b;
   if (info === 24 && p + 1 < b.length) {
     c.pos = p + 2;
     return b[p + 1]!;
@@ -42,12 +47,28 @@ function head(c: Cursor, major: number): number {
 
 /** An integer (major 0 or 1, ≤ 4-byte argument), or undefined. */
 function int(c: Cursor): number | undefined {
-  const p = c.pos;
-  if (p >= c.b.length) return undefined;
-  const negative = c.b[p]! >> 5 === 1;
+  const ib = c.b[c.pos];
+  if (ib === undefined || ib >> 6 !== 0) return undefined;
+  const negative = ib >> 5 === 1;
   const n = head(c, negative ? 1 : 0);
   if (n < 0) return undefined;
   return negative ? -1 - n : n;
+}
+
+/** One profile row: exactly 7 integers, built as one packed array literal; or undefined. */
+function row(c: Cursor): number[] | undefined {
+  if (head(c, 4) !== 7) return undefined;
+  const t = int(c);
+  const u = int(c);
+  const i = int(c);
+  const p = int(c);
+  const q = int(c);
+  const pf = int(c);
+  const f = int(c);
+  // A failed read leaves the cursor in place, so later reads fail too: checking the last one is not enough.
+  if (t === undefined || u === undefined || i === undefined || p === undefined) return undefined;
+  if (q === undefined || pf === undefined || f === undefined) return undefined;
+  return [t, u, i, p, q, pf, f];
 }
 
 /** Key 20: an array of ≤ 1024 rows of 7 integers, or undefined. */
@@ -56,14 +77,9 @@ function profile(c: Cursor): number[][] | undefined {
   if (n < 0 || n > 1024) return undefined;
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) {
-    if (head(c, 4) !== 7) return undefined;
-    const row: number[] = [];
-    for (let j = 0; j < 7; j++) {
-      const v = int(c);
-      if (v === undefined) return undefined;
-      row.push(v);
-    }
-    rows.push(row);
+    const r = row(c);
+    if (r === undefined) return undefined;
+    rows.push(r);
   }
   return rows;
 }
