@@ -2,13 +2,16 @@
 import { Encoder } from 'cbor-x';
 import type { TerminalId } from '../core/index.ts';
 import {
+  CTYPE,
   PURPOSE,
   SUITE,
   sealFrame,
-  type CTYPE,
   type KeyCache,
+  type Sgt1Header,
   type TerminalKeys,
+  type VerifyContext,
 } from '../protocol/index.ts';
+import type { BatchWriter } from './batch-writer.ts';
 import type { ReplayWindowUpdate } from './store-port.ts';
 
 const cbor = new Encoder({ mapsAsObjects: false, useRecords: false });
@@ -82,4 +85,49 @@ export function sealDownlink(o: DownlinkSealOptions): Buffer {
 /** The body of an acknowledgement: `{1: fc_acked}` [SGT1-1.2 transport: ackReq]. */
 export function ackBody(fcAcked: number): Map<number, number> {
   return new Map([[1, fcAcked]]);
+}
+
+/** What the pipeline lends to seal its downlink frames. */
+export interface DownlinkDeps {
+  readonly o: { readonly verify: Pick<VerifyContext, 'lookupTerminal' | 'keyCache'> };
+  readonly downlink: DownlinkCounters;
+  readonly writer: Pick<BatchWriter, 'submit'>;
+}
+
+/** Seals the ctype 0x04 answer to an ackReq frame; the caller commits its counter with the frame. */
+export function sealAckFor(s: DownlinkDeps, header: Sgt1Header, terminal: TerminalKeys) {
+  const d = s.downlink.next(header.terminalId, header.keyVersion);
+  const reply = sealDownlink({
+    terminal,
+    systemTitle: header.systemTitle,
+    version: header.keyVersion,
+    fc: d.fc,
+    ctype: CTYPE.COMMAND_RESULT,
+    body: ackBody(header.fc),
+    keyCache: s.o.verify.keyCache,
+  });
+  return { update: d.update, reply };
+}
+
+/** Seals a command (or result) for a known terminal once its downlink counter is durable. */
+export async function sealCommandFor(
+  s: DownlinkDeps,
+  terminal: TerminalId,
+  d: { ctype: typeof CTYPE.COMMAND | typeof CTYPE.COMMAND_RESULT; body: unknown; version?: number },
+) {
+  const keys = s.o.verify.lookupTerminal(terminal);
+  if (keys === undefined) return { ok: false as const, reason: 'UNKNOWN_TERMINAL' as const };
+  const version = d.version ?? 1;
+  const next = s.downlink.next(terminal, version);
+  await s.writer.submit({ replay: [next.update] });
+  const frame = sealDownlink({
+    terminal: keys,
+    systemTitle: Buffer.from(terminal, 'hex'),
+    version,
+    fc: next.fc,
+    ctype: d.ctype,
+    body: d.body,
+    keyCache: s.o.verify.keyCache,
+  });
+  return { ok: true as const, frame };
 }

@@ -2,7 +2,6 @@
 // evidence → durable batch → ack. One instance serves every transport.
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 import {
-  CTYPE,
   DIR,
   EMPTY_REPLAY_STATE,
   SGT1_WINDOW,
@@ -19,7 +18,7 @@ import {
   type TerminalKeys,
 } from '../protocol/index.ts';
 import { createBatchWriter, type BatchTicket, type BatchWriter, type FrameWrite } from './batch-writer.ts';
-import { ackBody, createDownlinkCounters, sealDownlink, type DownlinkCounters } from './downlink.ts';
+import { createDownlinkCounters, sealAckFor, sealCommandFor, type DownlinkCounters } from './downlink.ts';
 import { createEvidenceAccumulator, type EvidenceAccumulator } from './evidence.ts';
 import type { IngestRejectReason } from './reasons.ts';
 import { verifyTunnelFrame } from './tunnel-step.ts';
@@ -204,7 +203,7 @@ function accept(s: State, header: Sgt1Header, x: Opened): Promise<IngestOutcome>
     reading = toReading(header, decoded.telemetry, x.now);
     accountDelay(s, tid, x.cycle, x.now - reading.ts);
   }
-  const ack = decoded.ok && header.ackReq ? ackFor(s, header, x.terminal) : undefined;
+  const ack = decoded.ok && header.ackReq ? sealAckFor(s, header, x.terminal) : undefined;
   const update: ReplayWindowUpdate = {
     terminal: tid,
     purpose: header.purpose,
@@ -247,46 +246,9 @@ async function handleTunnel(
   return OK;
 }
 
-/** Seals the ctype 0x04 answer to an ackReq frame; its downlink counter joins the same commit. */
-function ackFor(s: State, header: Sgt1Header, terminal: TerminalKeys) {
-  const d = s.downlink.next(header.terminalId, header.keyVersion);
-  const reply = sealDownlink({
-    terminal,
-    systemTitle: header.systemTitle,
-    version: header.keyVersion,
-    fc: d.fc,
-    ctype: CTYPE.COMMAND_RESULT,
-    body: ackBody(header.fc),
-    keyCache: s.o.verify.keyCache,
-  });
-  return { update: d.update, reply };
-}
-
 function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number): void {
   if (delayMs < 0) return;
   s.ev.delay(tid, cycle, delayMs, delayMs > (s.o.lateAfterMs ?? 300_000));
-}
-
-async function sealFor(
-  s: State,
-  terminal: TerminalId,
-  d: { ctype: typeof CTYPE.COMMAND | typeof CTYPE.COMMAND_RESULT; body: unknown; version?: number },
-) {
-  const keys = s.o.verify.lookupTerminal(terminal);
-  if (keys === undefined) return { ok: false as const, reason: 'UNKNOWN_TERMINAL' as const };
-  const version = d.version ?? 1;
-  const next = s.downlink.next(terminal, version);
-  await s.writer.submit({ replay: [next.update] });
-  const frame = sealDownlink({
-    terminal: keys,
-    systemTitle: Buffer.from(terminal, 'hex'),
-    version,
-    fc: next.fc,
-    ctype: d.ctype,
-    body: d.body,
-    keyCache: s.o.verify.keyCache,
-  });
-  return { ok: true as const, frame };
 }
 
 /**
@@ -333,6 +295,6 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
     recordRejection: (reason, meta) => rejectAtTransport(s, reason, meta),
     stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
     flush: () => writer.flush(),
-    sealDownlinkFor: (terminal, d) => sealFor(s, terminal, d),
+    sealDownlinkFor: (terminal, d) => sealCommandFor(s, terminal, d),
   };
 }
