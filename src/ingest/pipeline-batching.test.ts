@@ -1,7 +1,7 @@
 // Pipeline over one shared commit per batch: outcomes, replies and hooks only after it; resends wait for it.
 import { describe, expect, it } from 'vitest';
 import { createManualClock, type TerminalId, type UnixMillis } from '../core/index.ts';
-import { createKeyCache, sealFrame, type ReplayState } from '../protocol/index.ts';
+import { CTYPE, createKeyCache, parseFrame, sealFrame, type ReplayState } from '../protocol/index.ts';
 import { createIngestPipeline } from './pipeline.ts';
 import type { IngestBatch, IngestReading } from './store-port.ts';
 
@@ -159,5 +159,27 @@ describe('ingest pipeline: one commit per batch', () => {
       [1, 2],
       [2, 1],
     ]);
+  });
+
+  it('seals a command only after its downlink counter is durable, with fresh counters', async () => {
+    const { pipe, store } = setup();
+    const unknown = await pipe.sealDownlinkFor('00000000000000ff' as TerminalId, {
+      ctype: CTYPE.COMMAND,
+      body: 1,
+    });
+    expect(unknown).toEqual({ ok: false, reason: 'UNKNOWN_TERMINAL' });
+    const first = settled(pipe.sealDownlinkFor(TID, { ctype: CTYPE.COMMAND, body: { 1: 2 } }));
+    await tick();
+    expect(first.done).toBe(false);
+    expect(store.batches.at(-1)!.replayUpdates).toEqual([expect.objectContaining({ dir: 1, purpose: 2 })]);
+    store.release();
+    const second = pipe.sealDownlinkFor(TID, { ctype: CTYPE.COMMAND, body: {} });
+    await tick();
+    store.release();
+    const out = await second;
+    if (!out.ok) throw new Error(out.reason);
+    const parsed = parseFrame(out.frame);
+    expect(parsed.ok && parsed.header).toMatchObject({ dir: 1, purpose: 2, ctype: CTYPE.COMMAND, fc: 2 });
+    expect(first.done).toBe(true);
   });
 });
