@@ -83,4 +83,31 @@ describe('terminal cache', () => {
     expect([cache.isRefused(T), cache.isRefused(Q)]).toEqual([false, true]);
     expect(cache.size).toBe(2);
   });
+
+  it('sees a terminal loaded or reloaded after a lookup (the last lookup is not kept stale)', async () => {
+    const store = await createMemoryStore();
+    const terminal = (status: 'active' | 'quarantined') => ({
+      id: T,
+      type: 'smart-meter',
+      fusionTerminal: null,
+      tenant: 7 as TenantId,
+      createdAt: 0 as UnixMillis,
+      status,
+    });
+    const cache = createTerminalCache(store, () => Promise.resolve(new Uint8Array(32)));
+    expect(cache.lookupTerminal(T)).toBeUndefined();
+    await store.addTerminals({ terminals: [terminal('active')], keys: [key(0, 1, 'active')], audit: [] });
+    expect(await cache.refresh(T)).toBe(1);
+    expect(cache.lookupTerminal(T)).toBeDefined();
+    expect(cache.isRefused(T)).toBe(false);
+    await store.setTerminalStatus({
+      id: T,
+      status: 'quarantined',
+      at: 1 as UnixMillis,
+      actor: 'test',
+      reason: 'x',
+    });
+    await cache.refresh(T);
+    expect(cache.isRefused(T)).toBe(true);
+  });
 });

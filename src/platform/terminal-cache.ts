@@ -55,6 +55,16 @@ function statusOf(k: KeyRecord): KeyStatus {
  */
 export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): TerminalCache {
   const map = new Map<string, Entry>();
+  // The last lookup: one frame asks about its terminal three times (keys, refusal, key state).
+  let lastId: string | undefined;
+  let lastEntry: Entry | undefined;
+  const entryOf = (id: string): Entry | undefined => {
+    if (id !== lastId) {
+      lastEntry = map.get(id);
+      lastId = id;
+    }
+    return lastEntry;
+  };
   const load = async (t: TerminalRecord): Promise<boolean> => {
     const rootKey = await rootKeyOf(t.id);
     if (rootKey === undefined) return false;
@@ -64,18 +74,19 @@ export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): T
       if (key >= 0) status.set(key, statusOf(k));
     }
     map.set(t.id, { record: t, keys: { rootKey, tenant: t.tenant }, status });
+    lastId = undefined;
     return true;
   };
   return {
-    lookupTerminal: (id) => map.get(id)?.keys,
+    lookupTerminal: (id) => entryOf(id)?.keys,
     keyStatus(q) {
-      const e = map.get(q.terminalId);
+      const e = entryOf(q.terminalId);
       // A purpose without its own record uses the version state of the root record (purpose 0).
       if (e === undefined) return undefined;
       return statusIn(e.status, q.purpose, q.version) ?? statusIn(e.status, 0, q.version);
     },
     isRefused: (id) => {
-      const s = map.get(id)?.record.status;
+      const s = entryOf(id)?.record.status;
       return s !== undefined && s !== 'active';
     },
     async refresh(id) {
