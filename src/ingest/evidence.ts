@@ -57,22 +57,64 @@ function fresh(terminal: TerminalId, cycle: number): Mutable {
   };
 }
 
-/** Creates an empty accumulator. */
+/** A live slot: its counters since the last drain, and whether it is in the dirty list. */
+interface Live extends Mutable {
+  dirty: boolean;
+}
+
+/** The drained copy of a live slot (fields named: this runs per terminal per batch). */
+function snapshot(m: Live): Mutable {
+  return {
+    terminal: m.terminal,
+    cycle: m.cycle,
+    requests: m.requests,
+    replies: m.replies,
+    duplicates: m.duplicates,
+    late: m.late,
+    integrityFailures: m.integrityFailures,
+    delaySumMs: m.delaySumMs,
+    delayCount: m.delayCount,
+  };
+}
+
+function zero(m: Live): void {
+  m.requests = m.replies = m.duplicates = m.late = m.integrityFailures = 0;
+  m.delaySumMs = m.delayCount = 0;
+  m.dirty = false;
+}
+
+const COUNTS = Object.keys(EMPTY) as (keyof typeof EMPTY)[];
+
+/**
+ * Creates an empty accumulator. Slots outlive a drain (zeroed, not dropped) while their cycle is
+ * active, so a terminal that reports every batch finds its slot instead of inserting a new one.
+ */
 export function createEvidenceAccumulator(): EvidenceAccumulator {
-  // cycle → terminal → counters: no string keys on the per-frame path.
-  let ev = new Map<number, Map<string, Mutable>>();
+  const ev = new Map<number, Map<string, Live>>();
+  let dirty: Live[] = [];
   let rej = new Map<string, RejectIncrement & { count: number }>();
   // The last slot used: one frame's several counts (and a batch's frames of one cycle) hit it.
-  let last: Mutable | undefined;
-  let lastCycle: Map<string, Mutable> | undefined;
-  const slot = (terminal: TerminalId, cycle: number): Mutable => {
+  let last: Live | undefined;
+  let lastCycle: Map<string, Live> | undefined;
+  const slot = (terminal: TerminalId, cycle: number): Live => {
     if (last !== undefined && last.terminal === terminal && last.cycle === cycle) return last;
     let byTerminal = lastCycle !== undefined && last?.cycle === cycle ? lastCycle : ev.get(cycle);
-    if (byTerminal === undefined) ev.set(cycle, (byTerminal = new Map<string, Mutable>()));
+    if (byTerminal === undefined) ev.set(cycle, (byTerminal = new Map<string, Live>()));
     let m = byTerminal.get(terminal);
-    if (m === undefined) byTerminal.set(terminal, (m = fresh(terminal, cycle)));
+    if (m === undefined)
+      byTerminal.set(terminal, (m = Object.assign(fresh(terminal, cycle), { dirty: false })));
+    if (!m.dirty) {
+      m.dirty = true;
+      dirty.push(m);
+    }
     lastCycle = byTerminal;
     return (last = m);
+  };
+  /** Drops the cycles nothing was counted in since the last drain (their slots are all zero). */
+  const prune = (drained: readonly Live[]): void => {
+    const active = new Set<number>();
+    for (const m of drained) active.add(m.cycle);
+    for (const c of ev.keys()) if (!active.has(c)) ev.delete(c);
   };
   const addReject = (reason: string, terminal: TerminalId | null, n: number): void => {
     const id = `${reason}|${terminal ?? ''}`;
@@ -90,23 +132,25 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
     },
     reject: (reason, terminal) => addReject(reason, terminal, 1),
     drain() {
-      const evidenceDeltas: Mutable[] = [];
-      for (const byTerminal of ev.values()) for (const m of byTerminal.values()) evidenceDeltas.push(m);
+      const drained = dirty;
+      const evidenceDeltas = drained.map(snapshot);
+      for (const m of drained) zero(m);
       const out = { evidenceDeltas, rejectCounts: [...rej.values()] };
-      ev = new Map();
+      dirty = [];
       rej = new Map();
+      prune(drained);
       last = lastCycle = undefined;
       return out;
     },
     restore(d) {
       for (const e of d.evidenceDeltas) {
         const m = slot(e.terminal, e.cycle);
-        for (const k of Object.keys(EMPTY) as (keyof typeof EMPTY)[]) m[k] += e[k];
+        for (const k of COUNTS) m[k] += e[k];
       }
       for (const r of d.rejectCounts) addReject(r.reason, r.terminal ?? null, r.count);
     },
     get pending() {
-      return ev.size > 0 || rej.size > 0;
+      return dirty.length > 0 || rej.size > 0;
     },
   };
 }
