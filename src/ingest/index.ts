@@ -27,3 +27,4 @@ export type {
   IngestPipelineOptions,
   IngestStats,
 } from './pipeline.ts';
+export type { FrameOpener } from './pipeline-types.ts';

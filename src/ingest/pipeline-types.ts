@@ -1,6 +1,6 @@
 // The ingestion pipeline's public types: request metadata, outcomes, options, stats and the pipeline itself.
 import type { TerminalId } from '../core/index.ts';
-import type { CTYPE, VerifyContext } from '../protocol/index.ts';
+import type { CTYPE, Suite, VerifyContext } from '../protocol/index.ts';
 import type { IngestRejectReason } from './reasons.ts';
 import type { IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
 
@@ -14,6 +14,13 @@ export interface IngestMeta {
 
 /** Outcome of one frame: committed (with an optional ack frame to send back) or rejected. */
 export type IngestOutcome = { ok: true; reply?: Uint8Array } | { ok: false; reason: IngestRejectReason };
+
+/**
+ * Opens an SGT1 frame of suite 0x01/0x02 under its 16-byte K_use: the plaintext, or undefined when the
+ * tag does not verify. The platform passes one that runs on a worker thread; without it the pipeline
+ * opens frames itself, synchronously.
+ */
+export type FrameOpener = (key: Uint8Array, suite: Suite, frame: Buffer) => Promise<Buffer | undefined>;
 
 /** Options of {@link createIngestPipeline}. */
 export interface IngestPipelineOptions {
@@ -30,6 +37,8 @@ export interface IngestPipelineOptions {
   lateAfterMs?: number;
   schedule?: (fn: () => void) => void;
   maxBatch?: number;
+  /** Asynchronous AEAD open (e.g. on a worker thread). @default synchronous openFrameAead */
+  openFrame?: FrameOpener;
   /** Called when a well-formed frame names a terminal the lookup does not know (e.g. to reload it). */
   onUnknownTerminal?: (terminal: TerminalId) => void;
   /**

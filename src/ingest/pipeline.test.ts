@@ -5,6 +5,7 @@ import { createManualClock, type TerminalId, type UnixMillis } from '../core/ind
 import {
   createKeyCache,
   openFrame,
+  openFrameAead,
   parseFrame,
   sealFrame,
   type KeyStatus,
@@ -12,6 +13,7 @@ import {
   type VerifyContext,
 } from '../protocol/index.ts';
 import { createIngestPipeline, type IngestPipelineOptions } from './pipeline.ts';
+import type { FrameOpener } from './pipeline-types.ts';
 import { windowIdOf } from './tunnel-step.ts';
 import type { IngestBatch, IngestStore } from './store-port.ts';
 
@@ -192,6 +194,39 @@ describe('ingest pipeline', () => {
     const out = await Promise.all([pipe.handleFrame(f, meta), pipe.handleFrame(f, meta)]);
     expect(out).toEqual([{ ok: true }, { ok: false, reason: 'REPLAY' }]);
     expect(store.batches.flatMap((b) => b.readings)).toHaveLength(1);
+  });
+
+  it('with an asynchronous opener: one of two copies passes, a tampered copy never blocks the real one', async () => {
+    // Opens on a later turn, in request order (like the platform's AEAD worker).
+    const opens: number[] = [];
+    const openFrame: FrameOpener = (key, suite, f) =>
+      new Promise((resolve) =>
+        setImmediate(() => {
+          opens.push(f.length);
+          resolve(openFrameAead(key, suite, f));
+        }),
+      );
+    const { pipe, store } = setup({ openFrame });
+    const f = frame(40);
+    const bad = Buffer.from(frame(41));
+    bad[bad.length - 1]! ^= 1;
+    const out = await Promise.all([
+      pipe.handleFrame(f, meta),
+      pipe.handleFrame(f, meta),
+      pipe.handleFrame(bad, meta),
+      pipe.handleFrame(frame(41), meta),
+      pipe.handleFrame(frame(41), meta),
+    ]);
+    expect(out).toEqual([
+      { ok: true },
+      { ok: false, reason: 'REPLAY' },
+      { ok: false, reason: 'BAD_TAG' },
+      { ok: true },
+      { ok: false, reason: 'REPLAY' },
+    ]);
+    expect(opens).toHaveLength(5);
+    expect(store.batches.flatMap((b) => b.readings).map((r) => r.fc)).toEqual([40, 41]);
+    expect(pipe.stats().rejected).toEqual({ REPLAY: 2, BAD_TAG: 1 });
   });
 
   it('does not acknowledge when the commit fails, and accepts the retry afterwards', async () => {

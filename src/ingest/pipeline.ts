@@ -168,13 +168,33 @@ function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOu
   const id = windowIdOf(s, header);
   const state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
   if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, { tid, cycle, id });
-  const plaintext = openFrameAead(key.keyObject, header.suite, parsed.frame);
+  const x: Admitted = { tid, cycle, now, id, terminal };
+  if (s.o.openFrame === undefined)
+    return opened(s, header, x, openFrameAead(key.keyObject, header.suite, parsed.frame));
+  return s.o.openFrame(key.key, header.suite, parsed.frame).then((pt) => opened(s, header, x, pt));
+}
+
+interface Admitted {
+  tid: TerminalId;
+  cycle: number;
+  now: UnixMillis;
+  id: string;
+  terminal: TerminalKeys;
+}
+
+/**
+ * Steps 4–4b after the open. The window is read again: with an asynchronous opener another copy of
+ * the same frame may have been accepted meanwhile, and only the first copy to get here commits.
+ */
+function opened(s: State, header: Sgt1Header, x: Admitted, plaintext: Buffer | undefined) {
   if (plaintext === undefined) {
-    s.ev.count(tid, cycle, 'integrityFailures');
-    return rejectWith(s, 'BAD_TAG', tid);
+    s.ev.count(x.tid, x.cycle, 'integrityFailures');
+    return rejectWith(s, 'BAD_TAG', x.tid);
   }
-  const next = commitReplay(header, state, s.o.verify.replay, id);
-  return accept(s, header, { cycle, now, id, next, plaintext, terminal });
+  const state = s.o.verify.replay.get(x.id) ?? EMPTY_REPLAY_STATE;
+  if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, x);
+  const next = commitReplay(header, state, s.o.verify.replay, x.id);
+  return accept(s, header, { ...x, next, plaintext });
 }
 
 /** A counter already accepted: a resend of a frame still being committed waits for that commit. */
@@ -185,13 +205,9 @@ function replayed(s: State, header: Sgt1Header, x: { tid: TerminalId; cycle: num
   return first.committed.then(() => rejectWith(s, 'REPLAY', x.tid));
 }
 
-interface Opened {
-  cycle: number;
-  now: UnixMillis;
-  id: string;
+interface Opened extends Admitted {
   next: ReplayState;
   plaintext: Buffer;
-  terminal: TerminalKeys;
 }
 
 /** Decode → evidence → join this turn's batch; the outcome settles once that batch is durable. */
@@ -252,9 +268,10 @@ function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number)
 }
 
 /**
- * Creates the pipeline. Steps up to the in-memory window commit run synchronously for each frame,
- * so two frames with the same (terminal, key, fc) can never both pass the replay check; the store's
- * unique (terminal, purpose, version, fc) key is the second line of defence.
+ * Creates the pipeline. The window is checked before the open and checked and committed again right
+ * after it, synchronously, so two frames with the same (terminal, key, fc) can never both pass, even
+ * with an asynchronous opener; the store's unique (terminal, purpose, version, fc) key is the second
+ * line of defence.
  */
 export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
   const ev = createEvidenceAccumulator();

@@ -28,6 +28,8 @@ export const PlatformConfigSchema = Type.Object(
     batchMaxFrames: Type.Integer({ minimum: 1, maximum: 100_000 }),
     batchMaxDelayMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
     cycleMs: Type.Integer({ minimum: 1000 }),
+    /** AES-GCM opens on a worker thread (1) or on the main thread with the transports (0). */
+    aeadWorkers: Type.Integer({ minimum: 0, maximum: 1 }),
     readyFile: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
@@ -48,6 +50,7 @@ export const PLATFORM_DEFAULTS = Object.freeze({
   batchMaxFrames: 2048,
   batchMaxDelayMs: 2,
   cycleMs: 60_000,
+  aeadWorkers: 1,
 });
 
 /** Environment variable per field: `GRIDTRUST_MQTT_PORT` → mqttPort, etc. */
@@ -64,6 +67,7 @@ const NUMERIC = new Set([
   'batchMaxFrames',
   'batchMaxDelayMs',
   'cycleMs',
+  'aeadWorkers',
 ]);
 
 function envName(field: string): string {

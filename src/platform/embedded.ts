@@ -22,6 +22,7 @@ import {
 import { startApi, type ApiDeps, type ApiServer } from '../api/index.ts';
 import type { SchemeName } from '../trust/index.ts';
 import type { PlatformConfig } from './config.ts';
+import { startAeadWorker, type AeadWorker } from './aead-offload.ts';
 import { ingestMetrics } from './metrics.ts';
 import { createTerminalCache, type RootKeyProvider, type TerminalCache } from './terminal-cache.ts';
 import { createTrustMonitor } from './trust-monitor.ts';
@@ -102,6 +103,7 @@ async function buildPipeline(
   o: EmbeddedPlatformOptions,
   cache: TerminalCache,
   bus: Bus,
+  aead: AeadWorker | undefined,
 ): Promise<IngestPipeline> {
   const windows = await loadWindows(o.store);
   const verify: VerifyContext = {
@@ -120,6 +122,7 @@ async function buildPipeline(
     downlinkSeed: windows.down,
     schedule: (fn) => setImmediate(fn),
     maxBatch: o.config.batchMaxFrames,
+    ...(aead !== undefined ? { openFrame: (k, suite, f) => aead.open(k, suite, f) } : {}),
     onAccepted: (r) => void bus.publish(`readings.${r.terminal}`, r),
     onUnknownTerminal: createLateLoader(cache),
   });
@@ -180,10 +183,19 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
   const bus = createInProcessBus((e) => log(`bus subscriber failed: ${String(e)}`));
   const cache = createTerminalCache(o.store, o.rootKeyOf);
   log(`loaded ${await cache.refresh()} terminals`);
-  const pipeline = await buildPipeline(o, cache, bus);
+  // The transports keep the main thread; AES-GCM opens run on the second core.
+  const aead = o.config.aeadWorkers > 0 ? await startAeadWorker() : undefined;
+  const pipeline = await buildPipeline(o, cache, bus, aead);
   const onError = (e: unknown) =>
     log(`ingest fault (frame not acknowledged): ${e instanceof Error ? e.message : String(e)}`);
-  const l = await startListeners(o, { sink: pipeline, onError, apiDeps: apiDeps(o.store, pipeline, cache) });
+  const l = await startListeners(o, {
+    sink: pipeline,
+    onError,
+    apiDeps: apiDeps(o.store, pipeline, cache),
+  }).catch(async (e: unknown) => {
+    await aead?.close();
+    throw e;
+  });
   const cycles: TrustCycles = startTrustCycles({
     ...(o.trust?.onCycle ? { onCycle: o.trust.onCycle } : {}),
     monitor: createTrustMonitor({
@@ -222,6 +234,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
       for (const x of l.opened) await x.close().catch(onError);
       await cycles.stop();
       await pipeline.flush();
+      await aead?.close();
       await bus.close();
       await o.store.close();
     },
