@@ -87,6 +87,33 @@ describe('SGT1 properties', () => {
     );
   });
 
+  it('accepts exactly the purpose/direction pairs of the purposes table [SGT1-2.2]', () => {
+    // The purposes table: 0x2 and the DLMS keys 0x5–0x7 both ways, 0x4 and 0x8 down only, the rest up.
+    const SPEC_DIRS: Record<number, number[]> = {
+      1: [0],
+      2: [0, 1],
+      3: [0],
+      4: [1],
+      5: [0, 1],
+      6: [0, 1],
+      7: [0, 1],
+      8: [1],
+      9: [0],
+    };
+    const base = Buffer.concat([encodeHeader(fc.sample(headerArb, 1)[0]!), Buffer.alloc(16)]);
+    for (let purpose = 0; purpose < 16; purpose++) {
+      for (const dir of [0, 1]) {
+        const b = Buffer.from(base);
+        b[0] = (b[0]! & ~0x08) | (dir << 3);
+        b[10] = (purpose << 4) | (b[10]! & 0x0f);
+        const allowed = SPEC_DIRS[purpose]?.includes(dir) === true;
+        const r = parseHeader(b);
+        expect(r.ok ? 'ok' : r.reason).toBe(allowed ? 'ok' : 'BAD_HEADER');
+        if (r.ok) expect([r.header.purpose, r.header.dir]).toEqual([purpose, dir]);
+      }
+    }
+  });
+
   it('seal → verify returns the header and plaintext (both suites)', () => {
     fc.assert(
       fc.property(headerArb, fc.uint8Array({ maxLength: 300 }), (h, plaintext) => {

@@ -88,6 +88,12 @@ const PURPOSE_DIRS: Readonly<Record<Purpose, readonly Direction[]>> = {
   8: [1],
   9: [0],
 };
+/** PURPOSE_DIRS as one bit per direction, indexed by purpose: one load per received header. */
+const DIR_BITS: Readonly<Uint8Array> = Uint8Array.from({ length: 16 }, (_, p) => {
+  let bits = 0;
+  for (const d of PURPOSE_DIRS[p as Purpose] ?? []) bits |= 1 << d;
+  return bits;
+});
 
 /** Tag length of a suite: 16 (GCM), 8 (CCM), 0 (DLMS tunnel: the APDU carries its own tag). */
 export function tagLength(suite: Suite): number {
@@ -119,14 +125,14 @@ export function parseHeader(frame: Buffer): HeaderResult {
   if (!SUITES.has(suite)) return reject('UNKNOWN_SUITE', `suite 0x${suite.toString(16).padStart(2, '0')}`);
   const need = HEADER_LENGTH + tagLength(suite as Suite);
   if (frame.length < need) return reject('TRUNCATED', `${frame.length} bytes < ${need} for this suite`);
-  const kid = frame.readUInt16BE(10);
-  const purpose = kid >> 12;
-  const keyVersion = kid & 0x0fff;
-  const fc = frame.readUInt32BE(12);
+  // Byte arithmetic, not readUInt16BE/readUInt32BE: the length is checked above.
+  const purpose = frame[10]! >> 4;
+  const keyVersion = ((frame[10]! & 0x0f) << 8) | frame[11]!;
+  const fc = frame[12]! * 0x1000000 + ((frame[13]! << 16) | (frame[14]! << 8) | frame[15]!);
   const ctype = frame[16]!;
   const dir = ((b0 >> 3) & 1) as Direction;
   if (!PURPOSES.has(purpose)) return reject('BAD_HEADER', `unknown purpose 0x${purpose.toString(16)}`);
-  if (!PURPOSE_DIRS[purpose as Purpose].includes(dir)) {
+  if ((DIR_BITS[purpose]! & (1 << dir)) === 0) {
     return reject('BAD_HEADER', `purpose 0x${purpose.toString(16)} is not used in direction ${dir}`);
   }
   if (keyVersion === 0) return reject('BAD_HEADER', 'key version 0 is never used');
