@@ -97,23 +97,19 @@ function mergeReplays(
   cache: WriterMemory['replay'],
   range: [number, number],
 ): void {
-  const [b0, b1] = range;
-  const windows = new Map<string, { key: [string, number, number, number]; state: ReplayState }>();
-  const [u0, u1] = rowRange(g.replayEnd, b0, b1);
+  // Row index of the newest update per window of this range (merged with any earlier ones).
+  const windows = new Map<string, { row: number; state: ReplayState }>();
+  const [u0, u1] = rowRange(g.replayEnd, range[0], range[1]);
+  const r = g.replay;
   for (let i = u0; i < u1; i++) {
-    const c = g.replay.subarray(i * REPLAY_COLS, (i + 1) * REPLAY_COLS);
-    const key: [string, number, number, number] = [
-      g.terminals[c[4] ?? 0] ?? '',
-      c[0] ?? 0,
-      c[1] ?? 0,
-      c[2] ?? 0,
-    ];
-    const state = { highest: c[3] ?? -1, bitmap: g.bitmaps[i] ?? 0n };
-    const k = key.join('|');
+    const o = i * REPLAY_COLS;
+    const k = `${g.terminals[r[o + 4] ?? 0] ?? ''}|${r[o]}|${r[o + 1]}|${r[o + 2]}`;
+    const state = { highest: r[o + 3] ?? -1, bitmap: g.bitmaps[i] ?? 0n };
     const prev = windows.get(k);
-    windows.set(k, { key, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
+    windows.set(k, { row: o, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
   }
-  for (const [k, { key, state }] of windows) {
+  for (const [k, { row: o, state }] of windows) {
+    const key = [g.terminals[r[o + 4] ?? 0] ?? '', r[o] ?? 0, r[o + 1] ?? 0, r[o + 2] ?? 0] as const;
     let prev = cache.get(k);
     if (prev === undefined) {
       const row = ops.getReplay.get(...key);
@@ -127,16 +123,29 @@ function mergeReplays(
 
 /** Evidence is additive: one upsert per (terminal, cycle) of the group. */
 function addEvidence(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
-  const sums = new Map<string, number[]>();
+  // cycle → terminal index → first row of the pair; later rows of the same pair are added into it.
+  const firsts = new Map<number, Map<number, number>>();
+  const rows: number[] = [];
+  const ev = g.evidence;
   const [e0, e1] = rowRange(g.evidenceEnd, b0, b1);
-  for (let i = e0; i < e1; i++) {
-    const c = g.evidence.subarray(i * EVIDENCE_COLS, (i + 1) * EVIDENCE_COLS);
-    const k = `${c[0]}|${c[1]}`;
-    const s = sums.get(k);
-    if (s === undefined) sums.set(k, Array.from(c));
-    else for (let j = 2; j < EVIDENCE_COLS; j++) s[j] = (s[j] ?? 0) + (c[j] ?? 0);
+  const merged = new Float64Array(ev.subarray(e0 * EVIDENCE_COLS, e1 * EVIDENCE_COLS));
+  for (let i = 0; i < e1 - e0; i++) {
+    const o = i * EVIDENCE_COLS;
+    const cycle = merged[o + 1] ?? 0;
+    let byTerminal = firsts.get(cycle);
+    if (byTerminal === undefined) firsts.set(cycle, (byTerminal = new Map<number, number>()));
+    const first = byTerminal.get(merged[o] ?? 0);
+    if (first === undefined) {
+      byTerminal.set(merged[o] ?? 0, o);
+      rows.push(o);
+    } else
+      for (let j = 2; j < EVIDENCE_COLS; j++)
+        merged[first + j] = (merged[first + j] ?? 0) + (merged[o + j] ?? 0);
   }
-  for (const s of sums.values()) ops.addEvidence.run(g.terminals[s[0] ?? 0], ...s.slice(1));
+  for (const o of rows) {
+    const c = merged.subarray(o, o + EVIDENCE_COLS);
+    ops.addEvidence.run(g.terminals[c[0] ?? 0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
+  }
 }
 
 function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
