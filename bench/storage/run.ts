@@ -82,13 +82,17 @@ async function openFresh(dir: string, name: string, sync: Sync) {
   return store;
 }
 
-/** Raw reference: the same readings rows, same schema and pragmas, plain prepared INSERTs, 1000 per transaction. */
+/**
+ * Raw reference: the same reading rows into the same table the store's write worker inserts into
+ * (`readings_inbox`, ADR 0008), same pragmas, plain prepared INSERTs, 1000 per transaction.
+ */
 function rawInsertRate(path: string, rows: number): number {
   const db = new Database(path);
   db.pragma('synchronous = FULL');
   const ins = db.prepare(
-    `INSERT INTO readings (terminal, purpose, key_version, fc, ts, received_at, voltage, current, active_power,
-      reactive_power, power_factor, frequency, energy_import, energy_export, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    `INSERT INTO readings_inbox (terminal, purpose, key_version, fc, ts, received_at, voltage, current,
+      active_power, reactive_power, power_factor, frequency, energy_import, energy_export, raw)
+      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
   );
   const tx = db.transaction((from: number, to: number) => {
     for (let s = from; s < to; s++) {
