@@ -168,33 +168,46 @@ function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOu
   const id = windowIdOf(s, header);
   const state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
   if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, { tid, cycle, id });
-  const x: Admitted = { tid, cycle, now, id, terminal };
+  const x: Frame = { tid, cycle, now, id, terminal, state, next: state, plaintext: NO_PLAINTEXT };
   if (s.o.openFrame === undefined)
     return opened(s, header, x, openFrameAead(key.keyObject, header.suite, parsed.frame));
-  return s.o.openFrame(key.key, header.suite, parsed.frame).then((pt) => opened(s, header, x, pt));
+  return s.o.openFrame(key.key, header.suite, parsed.frame).then((pt) => {
+    // Another copy may have been accepted while this one was being opened: read the window again.
+    x.state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
+    return opened(s, header, x, pt);
+  });
 }
 
-interface Admitted {
+/** One frame between its admission and its batch (one object, filled in as the steps go). */
+interface Frame {
   tid: TerminalId;
   cycle: number;
   now: UnixMillis;
   id: string;
   terminal: TerminalKeys;
+  /** The window as of the open (read again after an asynchronous open). */
+  state: ReplayState;
+  /** The window after this frame's counter (set by the commit). */
+  next: ReplayState;
+  plaintext: Buffer;
 }
 
+const NO_PLAINTEXT = Buffer.alloc(0);
+
 /**
- * Steps 4–4b after the open. The window is read again: with an asynchronous opener another copy of
- * the same frame may have been accepted meanwhile, and only the first copy to get here commits.
+ * Steps 4–4b after the open. With an asynchronous opener the window was read again (another copy of
+ * the same frame may have been accepted meanwhile), and only the first copy to get here commits; a
+ * synchronous open leaves no room for another copy, so its first read still holds.
  */
-function opened(s: State, header: Sgt1Header, x: Admitted, plaintext: Buffer | undefined) {
+function opened(s: State, header: Sgt1Header, x: Frame, plaintext: Buffer | undefined) {
   if (plaintext === undefined) {
     s.ev.count(x.tid, x.cycle, 'integrityFailures');
     return rejectWith(s, 'BAD_TAG', x.tid);
   }
-  const state = s.o.verify.replay.get(x.id) ?? EMPTY_REPLAY_STATE;
-  if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, x);
-  const next = commitReplay(header, state, s.o.verify.replay, x.id);
-  return accept(s, header, { ...x, next, plaintext });
+  if (!checkCounter(x.state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, x);
+  x.next = commitReplay(header, x.state, s.o.verify.replay, x.id);
+  x.plaintext = plaintext;
+  return accept(s, header, x);
 }
 
 /** A counter already accepted: a resend of a frame still being committed waits for that commit. */
@@ -205,13 +218,8 @@ function replayed(s: State, header: Sgt1Header, x: { tid: TerminalId; cycle: num
   return first.committed.then(() => rejectWith(s, 'REPLAY', x.tid));
 }
 
-interface Opened extends Admitted {
-  next: ReplayState;
-  plaintext: Buffer;
-}
-
 /** Decode → evidence → join this turn's batch; the outcome settles once that batch is durable. */
-function accept(s: State, header: Sgt1Header, x: Opened): Promise<IngestOutcome> {
+function accept(s: State, header: Sgt1Header, x: Frame): Promise<IngestOutcome> {
   const tid = header.terminalId;
   const decoded = decodeFramePayload(header, x.plaintext);
   let reading: IngestReading | undefined;
