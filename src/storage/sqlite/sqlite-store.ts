@@ -41,6 +41,12 @@ export interface SqliteStoreOptions {
   readonly groupCommit?: GroupCommitOptions;
   /** When new readings move from the arrival-ordered inbox into the indexed table (ADR 0008). */
   readonly inbox?: InboxOptions;
+  /**
+   * Longest time the write worker sums behaviour evidence in memory before writing it (ms); reads of
+   * evidence (`getEvidence`) always see everything committed before them (ADR 0008).
+   * @default 200
+   */
+  readonly evidenceFlushMs?: number;
   /** Run heavy reads in a worker thread (false: on the main connection, for short-lived CLI runs). @default true */
   readonly readWorker?: boolean;
 }
@@ -94,7 +100,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const db = openDatabase(options);
   try {
     const committer = await startWriteWorker(
-      { path: options.path, synchronous: options.synchronous ?? 'full', inbox: options.inbox },
+      {
+        path: options.path,
+        synchronous: options.synchronous ?? 'full',
+        inbox: options.inbox,
+        evidenceFlushMs: options.evidenceFlushMs,
+      },
       options.groupCommit,
     );
     return buildStore(options, db, committer);
@@ -135,6 +146,9 @@ function buildStore(
     },
     ...createRegistryPart(db, ops, live),
     ...createDataPart(db, ops, reader, live),
+    // Evidence the write worker still sums in memory is written first (read-your-writes).
+    getEvidence: (f: Parameters<Store['getEvidence']>[0] = {}) =>
+      live(() => committer.sync().then(() => getEvidenceSql(reader, f))),
     commitBatch: (batch) =>
       live(() => {
         validateBatch(batch);
@@ -173,7 +187,6 @@ function createDataPart(db: Database.Database, ops: WriteOps, reader: SqlReader,
     countReadings: (terminal?: TerminalId) => live(() => countReadingsSql(reader, terminal)),
     aggregateReadings: (query: AggregateQuery) => live(() => aggregateReadingsSql(reader, query)),
     getRejectCounts: () => live(() => toRejectCounts(q.rejects.all())),
-    getEvidence: (f: Parameters<Store['getEvidence']>[0] = {}) => live(() => getEvidenceSql(reader, f)),
     appendAudit: (entries: readonly AuditInput[]) =>
       live(() => db.transaction(() => appendAuditSync(ops, entries)).immediate()),
     listAudit: (f: Parameters<Store['listAudit']>[0] = {}) => live(() => listAuditSql(reader, f)),

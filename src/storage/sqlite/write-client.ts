@@ -27,6 +27,8 @@ export interface WriteClient {
   submit(batch: CommitBatch, items: number): Promise<CommitResult>;
   /** Resolves when everything submitted so far is committed (or failed). */
   flush(): Promise<void>;
+  /** Flushes, then has the worker write the evidence it holds in memory (read-your-writes for evidence). */
+  sync(): Promise<void>;
   /** Flushes, then closes the worker's connection and stops it. */
   close(): Promise<void>;
   /** Transactions committed so far. */
@@ -96,6 +98,7 @@ class WorkerGroupCommitter implements WriteClient {
   private nextId = 1;
   private failure: StorageError | undefined;
   private idle: (() => void)[] = [];
+  private readonly syncs = new Map<number, () => void>();
   groups = 0;
 
   constructor(
@@ -125,6 +128,17 @@ class WorkerGroupCommitter implements WriteClient {
       this.idle.push(resolve);
       while (this.queue.length > 0 && this.inFlight.size < this.g.maxInFlight) this.dispatch();
       this.settleIdle();
+    });
+  }
+
+  async sync(): Promise<void> {
+    await this.flush();
+    if (this.failure !== undefined) return;
+    const id = this.nextId++;
+    await new Promise<void>((resolve) => {
+      this.syncs.set(id, resolve);
+      this.worker.ref();
+      this.worker.postMessage({ type: 'sync', id });
     });
   }
 
@@ -170,6 +184,11 @@ class WorkerGroupCommitter implements WriteClient {
 
   /** The worker answered after COMMIT (or after the transaction failed): settle that group's callers. */
   private onReply(m: WriteReply): void {
+    if (m.type === 'synced') {
+      this.syncs.get(m.id)?.();
+      this.syncs.delete(m.id);
+      return this.settleIdle();
+    }
     if (m.type !== 'done' && m.type !== 'failed') return;
     const ps = this.inFlight.get(m.id) ?? [];
     this.inFlight.delete(m.id);
@@ -191,6 +210,8 @@ class WorkerGroupCommitter implements WriteClient {
 
   private failAll(e: StorageError): void {
     this.failure ??= e;
+    for (const resolve of this.syncs.values()) resolve(); // nothing more can be written
+    this.syncs.clear();
     for (const p of [...[...this.inFlight.values()].flat(), ...this.queue]) p.reject(e);
     this.inFlight.clear();
     this.queue = [];
@@ -199,7 +220,7 @@ class WorkerGroupCommitter implements WriteClient {
   }
 
   private settleIdle(): void {
-    if (this.inFlight.size > 0 || this.queue.length > 0) return;
+    if (this.inFlight.size > 0 || this.queue.length > 0 || this.syncs.size > 0) return;
     this.worker.unref();
     const waiters = this.idle;
     this.idle = [];

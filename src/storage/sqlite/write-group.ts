@@ -1,5 +1,5 @@
 // Writes a packed group (inside the worker's transaction): a statement per reading (into the inbox), but
-// one per replay window, evidence row and reject counter of the whole group (aggregated first).
+// one per replay window and reject counter of the whole group (aggregated first); evidence: evidence-buffer.ts.
 import type { ReplayState } from '../types.ts';
 import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
 import { unknownTerminal } from '../validate.ts';
@@ -121,33 +121,6 @@ function mergeReplays(
   }
 }
 
-/** Evidence is additive: one upsert per (terminal, cycle) of the group. */
-function addEvidence(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
-  // cycle → terminal index → first row of the pair; later rows of the same pair are added into it.
-  const firsts = new Map<number, Map<number, number>>();
-  const rows: number[] = [];
-  const ev = g.evidence;
-  const [e0, e1] = rowRange(g.evidenceEnd, b0, b1);
-  const merged = new Float64Array(ev.subarray(e0 * EVIDENCE_COLS, e1 * EVIDENCE_COLS));
-  for (let i = 0; i < e1 - e0; i++) {
-    const o = i * EVIDENCE_COLS;
-    const cycle = merged[o + 1] ?? 0;
-    let byTerminal = firsts.get(cycle);
-    if (byTerminal === undefined) firsts.set(cycle, (byTerminal = new Map<number, number>()));
-    const first = byTerminal.get(merged[o] ?? 0);
-    if (first === undefined) {
-      byTerminal.set(merged[o] ?? 0, o);
-      rows.push(o);
-    } else
-      for (let j = 2; j < EVIDENCE_COLS; j++)
-        merged[first + j] = (merged[first + j] ?? 0) + (merged[o + j] ?? 0);
-  }
-  for (const o of rows) {
-    const c = merged.subarray(o, o + EVIDENCE_COLS);
-    ops.addEvidence.run(g.terminals[c[0] ?? 0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
-  }
-}
-
 function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
   const sums = new Map<string, { reason: string; terminal: string; count: number }>();
   for (const list of g.rejects.slice(b0, b1)) {
@@ -175,7 +148,7 @@ export function applyBatches(
   checkTerminals(ops, g, mem.known, b0, b1);
   const out = insertReadings(g, mem.inbox, b0, b1);
   mergeReplays(ops, g, mem.replay, range);
-  addEvidence(ops, g, b0, b1);
+  // Evidence rows are summed by the worker's EvidenceBuffer once this transaction has committed.
   addRejects(ops, g, b0, b1);
   for (const entries of g.audit.slice(b0, b1)) if (entries !== null) appendAuditSync(ops, entries);
   return out;

@@ -107,4 +107,23 @@ describe('sqlite write worker', () => {
     expect((await store.queryReadings({ terminal: A })).map((r) => r.fc)).toEqual([1, 2, 3, 4, 5]);
     await store.close();
   });
+
+  it('sums evidence in memory, shows it to reads at once, keeps a failed batch out and writes it at close', async () => {
+    const path = freshPath();
+    const store = await openSqliteStore({ path, readWorker: false, evidenceFlushMs: 60_000 });
+    await store.addTerminals({ terminals: [sampleTerminal(A)], keys: [], audit: [] });
+    const ev = (terminal: TerminalId, requests: number) => ({ terminal, cycle: 7, requests, replies: 1 });
+    const results = await Promise.allSettled([
+      store.commitBatch({ readings: [sampleReading(A, 1)], evidenceDeltas: [ev(A, 2)] }),
+      store.commitBatch({ readings: [sampleReading(UNKNOWN, 1)], evidenceDeltas: [ev(A, 100)] }),
+      store.commitBatch({ evidenceDeltas: [ev(A, 3)] }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.getEvidence({ terminal: A })).toMatchObject([{ cycle: 7, requests: 5, replies: 2 }]);
+    await store.commitBatch({ evidenceDeltas: [ev(A, 10)] }); // only in memory until close
+    await store.close();
+    const again = await openSqliteStore({ path, readWorker: false });
+    expect(await again.getEvidence({ terminal: A })).toMatchObject([{ requests: 15, replies: 3 }]);
+    await again.close();
+  });
 });

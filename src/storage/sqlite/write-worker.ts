@@ -3,12 +3,14 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GridtrustError } from '../../core/index.ts';
 import type { PackedGroup } from './write-codec.ts';
+import { EvidenceBuffer } from './evidence-buffer.ts';
 import { ReadingInbox, type InboxOptions } from './reading-inbox.ts';
 import { applyBatches, forgetUncommitted, type BatchOutcome, type WriterMemory } from './write-group.ts';
 import { prepareWriteOps } from './write-ops.ts';
 
 /** What the main thread sends. */
-export type WriteRequest = { type: 'group'; id: number; group: PackedGroup } | { type: 'close' };
+export type WriteRequest =
+  { type: 'group'; id: number; group: PackedGroup } | { type: 'sync'; id: number } | { type: 'close' };
 
 /** A batch's failure, as data (errors do not cross threads with their class). */
 export interface WireError {
@@ -26,6 +28,7 @@ export type WriteReply =
       outcomes: ({ ok: true; value: BatchOutcome } | { ok: false; error: WireError })[];
     }
   | { type: 'failed'; id: number; error: WireError }
+  | { type: 'synced'; id: number }
   | { type: 'fatal'; error: WireError }
   | { type: 'closed' };
 
@@ -34,6 +37,8 @@ export interface WriteWorkerData {
   path: string;
   synchronous: 'full' | 'normal';
   inbox?: InboxOptions | undefined;
+  /** Longest time summed evidence waits in memory before it is written (ms). @default 200 */
+  evidenceFlushMs?: number | undefined;
 }
 
 function toWire(e: unknown): WireError {
@@ -60,7 +65,7 @@ function openWriteConnection(data: WriteWorkerData): Database.Database {
 }
 
 /** The group transaction: fast path, or each batch in its own SAVEPOINT when anything failed. */
-function createGroupRunner(db: Database.Database, mem: WriterMemory) {
+function createGroupRunner(db: Database.Database, mem: WriterMemory, evidence: EvidenceBuffer) {
   const ops = prepareWriteOps(db);
   // Fast path: the whole group at once; on any failure nothing was written and each batch is redone
   // in its own SAVEPOINT so that an invalid batch fails only its caller.
@@ -79,10 +84,14 @@ function createGroupRunner(db: Database.Database, mem: WriterMemory) {
   return (id: number, g: PackedGroup): WriteReply => {
     try {
       try {
-        return { type: 'done', id, outcomes: fast.immediate(g).map((value) => ({ ok: true, value })) };
+        const out = fast.immediate(g);
+        evidence.add(g, 0, g.batches); // committed: its evidence joins the buffer
+        return { type: 'done', id, outcomes: out.map((value) => ({ ok: true, value })) };
       } catch {
         forgetUncommitted(mem);
-        return { type: 'done', id, outcomes: isolated.immediate(g) };
+        const outcomes = isolated.immediate(g);
+        outcomes.forEach((o, i) => o.ok && evidence.add(g, i, i + 1));
+        return { type: 'done', id, outcomes };
       }
     } catch (e) {
       forgetUncommitted(mem);
@@ -91,11 +100,36 @@ function createGroupRunner(db: Database.Database, mem: WriterMemory) {
   };
 }
 
+/** Writes the summed evidence in its own transaction; on failure it stays pending (retried later). */
+function createEvidenceFlusher(db: Database.Database, evidence: EvidenceBuffer, flushMs: number) {
+  const ops = prepareWriteOps(db);
+  const write = db.transaction(() => evidence.write(ops));
+  let last = performance.now();
+  const flush = (): void => {
+    last = performance.now();
+    if (evidence.rows === 0) return;
+    try {
+      write.immediate();
+      evidence.clear();
+    } catch {
+      // The rows stay in the buffer; the next flush retries them.
+    }
+  };
+  const flushIfDue = (): void => {
+    if (performance.now() - last >= flushMs) flush();
+  };
+  return { flush, flushIfDue };
+}
+
 /**
  * Merges inbox slices into `readings` when the worker is idle (no group for `idleMs`), and one slice
  * after every group once the inbox holds more than `hardLimit` rows, so it stays bounded under load.
  */
-function createMergeScheduler(db: Database.Database, mem: WriterMemory, o: InboxOptions = {}) {
+function createMergeScheduler(
+  db: Database.Database,
+  mem: WriterMemory,
+  o: InboxOptions & { onIdle: () => void },
+) {
   const slice = o.mergeSlice ?? 5000;
   const hardLimit = o.hardLimit ?? 100_000;
   const idleMs = o.idleMs ?? 200;
@@ -111,6 +145,7 @@ function createMergeScheduler(db: Database.Database, mem: WriterMemory, o: Inbox
   };
   const onIdle = (): void => {
     timer = undefined;
+    o.onIdle();
     if (mergeSlice() > 0 && mem.inbox.rows > 0) arm();
   };
   const arm = (): void => {
@@ -129,18 +164,28 @@ function createMergeScheduler(db: Database.Database, mem: WriterMemory, o: Inbox
 function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): void {
   const db = openWriteConnection(data);
   const mem: WriterMemory = { known: new Set(), replay: new Map(), inbox: new ReadingInbox(db) };
-  const run = createGroupRunner(db, mem);
-  const merges = createMergeScheduler(db, mem, data.inbox);
+  const evidence = new EvidenceBuffer();
+  const run = createGroupRunner(db, mem, evidence);
+  const evidenceWrites = createEvidenceFlusher(db, evidence, data.evidenceFlushMs ?? 200);
+  const merges = createMergeScheduler(db, mem, { ...data.inbox, onIdle: evidenceWrites.flush });
   merges.afterGroup(); // rows left in the inbox by an earlier run are merged once idle
   port.on('message', (m: WriteRequest) => {
-    if (m.type === 'close') {
-      merges.stop();
-      db.close();
-      port.postMessage({ type: 'closed' } satisfies WriteReply);
-      return;
+    switch (m.type) {
+      case 'close':
+        merges.stop();
+        evidenceWrites.flush();
+        db.close();
+        port.postMessage({ type: 'closed' } satisfies WriteReply);
+        return;
+      case 'sync':
+        evidenceWrites.flush();
+        port.postMessage({ type: 'synced', id: m.id } satisfies WriteReply);
+        return;
+      case 'group':
+        port.postMessage(run(m.id, m.group));
+        evidenceWrites.flushIfDue();
+        merges.afterGroup();
     }
-    port.postMessage(run(m.id, m.group));
-    merges.afterGroup();
   });
   port.postMessage({ type: 'ready' } satisfies WriteReply);
 }
