@@ -21,10 +21,10 @@ export { createIngestPipeline } from './pipeline.ts';
 export { TUNNEL_WINDOW_PURPOSE, verifyTunnelFrame, windowIdOf } from './tunnel-step.ts';
 export type { TunnelStep } from './tunnel-step.ts';
 export type {
+  FrameOpener,
   IngestMeta,
   IngestOutcome,
   IngestPipeline,
   IngestPipelineOptions,
   IngestStats,
-} from './pipeline.ts';
-export type { FrameOpener } from './pipeline-types.ts';
+} from './pipeline-types.ts';

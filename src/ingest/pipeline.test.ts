@@ -12,8 +12,8 @@ import {
   type ReplayState,
   type VerifyContext,
 } from '../protocol/index.ts';
-import { createIngestPipeline, type IngestPipelineOptions } from './pipeline.ts';
-import type { FrameOpener } from './pipeline-types.ts';
+import { createIngestPipeline } from './pipeline.ts';
+import type { FrameOpener, IngestPipelineOptions } from './pipeline-types.ts';
 import { windowIdOf } from './tunnel-step.ts';
 import type { IngestBatch, IngestStore } from './store-port.ts';
 

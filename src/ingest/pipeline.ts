@@ -32,14 +32,6 @@ import type {
   IngestStats,
 } from './pipeline-types.ts';
 
-export type {
-  IngestMeta,
-  IngestOutcome,
-  IngestPipeline,
-  IngestPipelineOptions,
-  IngestStats,
-} from './pipeline-types.ts';
-
 /** A frame in a batch, with what the pipeline does once its batch settles. */
 interface PipelineFrame extends FrameWrite {
   readonly cycle: number;
