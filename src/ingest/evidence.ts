@@ -32,17 +32,18 @@ export interface EvidenceAccumulator {
   readonly pending: boolean;
 }
 
-const EMPTY = {
-  requests: 0,
-  replies: 0,
-  duplicates: 0,
-  late: 0,
-  integrityFailures: 0,
-  delaySumMs: 0,
-  delayCount: 0,
-};
+/** The additive counters of a slot (what restore adds back). */
+const COUNTS = [
+  'requests',
+  'replies',
+  'duplicates',
+  'late',
+  'integrityFailures',
+  'delaySumMs',
+  'delayCount',
+] as const;
 
-/** Zeroed counters, written out (not spread from EMPTY) so every slot gets one shape cheaply. */
+/** Zeroed counters, written out (not spread) so every slot gets one shape cheaply. */
 function fresh(terminal: TerminalId, cycle: number): Mutable {
   return {
     terminal,
@@ -82,8 +83,6 @@ function zero(m: Live): void {
   m.delaySumMs = m.delayCount = 0;
   m.dirty = false;
 }
-
-const COUNTS = Object.keys(EMPTY) as (keyof typeof EMPTY)[];
 
 /**
  * Creates an empty accumulator. Slots outlive a drain (zeroed, not dropped) while their cycle is
