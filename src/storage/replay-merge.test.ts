@@ -1,7 +1,13 @@
-// mergeReplayStates is the union of accepted counters (fast-check against a set-based model).
+// Window merging, adding counters and coverage against a set-based model (fast-check).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bitmapFromHex, bitmapToHex, mergeReplayStates } from './replay-merge.ts';
+import {
+  addCounters,
+  bitmapFromHex,
+  bitmapToHex,
+  coversReplayState,
+  mergeReplayStates,
+} from './replay-merge.ts';
 import type { ReplayState } from './types.ts';
 
 /** The window a receiver holds after accepting exactly `counters` [SGT1-1.2]: bit i = H − i. */
@@ -40,6 +46,26 @@ describe('mergeReplayStates', () => {
       fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (b) => {
         expect(bitmapToHex(b)).toHaveLength(16);
         expect(bitmapFromHex(bitmapToHex(b))).toBe(b);
+      }),
+    );
+  });
+
+  it('adds counters to a window (or to none) as their union', () => {
+    fc.assert(
+      fc.property(counters, counters, (a, b) => {
+        expect(addCounters(windowOf(a), b)).toEqual(windowOf([...a, ...b]));
+        if (b.length > 0) expect(addCounters(undefined, b)).toEqual(windowOf(b));
+      }),
+    );
+  });
+
+  it('covers exactly when merging adds nothing', () => {
+    fc.assert(
+      fc.property(counters, counters, (a, b) => {
+        const [x, y] = [windowOf(a), windowOf(b)];
+        const m = mergeReplayStates(x, y);
+        expect(coversReplayState(x, y)).toBe(m.highest === x.highest && m.bitmap === x.bitmap);
+        expect(coversReplayState(mergeReplayStates(x, y), y)).toBe(true);
       }),
     );
   });

@@ -13,11 +13,18 @@ const MASK = (1n << REPLAY_WINDOW_BITS) - 1n;
  */
 export function mergeReplayStates(a: ReplayState, b: ReplayState): ReplayState {
   const highest = Math.max(a.highest, b.highest);
-  const shift = (s: ReplayState): bigint => {
-    const d = BigInt(highest - s.highest);
-    return d >= REPLAY_WINDOW_BITS ? 0n : (s.bitmap << d) & MASK;
-  };
-  return { highest, bitmap: shift(a) | shift(b) };
+  return { highest, bitmap: rebased(a, highest) | rebased(b, highest) };
+}
+
+/** The bitmap of `s` as seen from a highest counter `highest` ≥ s.highest (bits shifted out dropped). */
+function rebased(s: ReplayState, highest: number): bigint {
+  const d = highest - s.highest;
+  return d >= 64 ? 0n : d === 0 ? s.bitmap : (s.bitmap << BigInt(d)) & MASK;
+}
+
+/** True when every counter `b` accepted (within a's window) is accepted in `a` too: merge(a, b) = a. */
+export function coversReplayState(a: ReplayState, b: ReplayState): boolean {
+  return b.highest <= a.highest && (rebased(b, a.highest) & ~a.bitmap) === 0n;
 }
 
 /** Bitmap as 16 lower-case hex digits (how adapters store it: a 64-bit unsigned value is not an int64). */
@@ -27,4 +34,13 @@ export function bitmapToHex(bitmap: bigint): string {
 
 export function bitmapFromHex(text: string): bigint {
   return BigInt(`0x${text}`) & MASK;
+}
+
+/** `s` (undefined: no counter yet) with the counters `fcs` accepted too. */
+export function addCounters(s: ReplayState | undefined, fcs: Iterable<number>): ReplayState {
+  let highest = s?.highest ?? -1;
+  for (const fc of fcs) if (fc > highest) highest = fc;
+  let bitmap = s === undefined ? 0n : rebased(s, highest);
+  for (const fc of fcs) if (highest - fc < 64) bitmap |= 1n << BigInt(highest - fc);
+  return { highest, bitmap };
 }

@@ -43,6 +43,7 @@ function prepareInboxOps(db: Database.Database) {
     inMain: db.prepare<[...Key, number], { one: number }>(
       'SELECT 1 AS one FROM readings WHERE terminal = ? AND purpose = ? AND key_version = ? AND fc = ?',
     ),
+    lastId: db.prepare<[], { last: number | null }>('SELECT max(id) AS last FROM readings_inbox'),
     sliceEnd: db.prepare<[number], { last: number | null }>(
       'SELECT max(id) AS last FROM (SELECT id FROM readings_inbox ORDER BY id LIMIT ?)',
     ),
@@ -95,11 +96,15 @@ export class ReadingInbox {
     this.streams = new Map();
   }
 
-  /** Moves the oldest `limit` inbox rows into readings (inside the caller's transaction); returns how many. */
-  mergeOldest(limit: number): number {
+  /**
+   * Moves the oldest `limit` inbox rows into readings (inside the caller's transaction); returns how
+   * many. `beforeMove(lastId)` runs first (the replay windows of those rows are written then).
+   */
+  mergeOldest(limit: number, beforeMove: (lastId: number) => void): number {
     this.load();
     const last = this.ops.sliceEnd.get(limit)?.last ?? null;
     if (last === null) return (this.rows = 0);
+    beforeMove(last);
     this.ops.merge.run(last);
     const moved = this.ops.remove.raw().all(last);
     for (const [t, p, v, fc] of moved) {
@@ -109,6 +114,25 @@ export class ReadingInbox {
     }
     this.rows = Math.max(0, this.rows - moved.length);
     return moved.length;
+  }
+
+  /** The frame counters of a stream's rows in the inbox (undefined: none). */
+  countersOf(terminal: string, purpose: number, version: number): ReadonlySet<number> | undefined {
+    this.load();
+    return this.streams.get(terminal)?.get(purpose * 4096 + version)?.inbox;
+  }
+
+  /** (terminal, purpose, version) of every stream with rows in the inbox. */
+  *streamKeys(): Generator<Key> {
+    this.load();
+    for (const [t, byKey] of this.streams) {
+      for (const [k, s] of byKey) if (s.inbox.size > 0) yield [t, Math.floor(k / 4096), k % 4096];
+    }
+  }
+
+  /** The id of the newest inbox row (0 when empty). */
+  lastId(): number {
+    return this.ops.lastId.get()?.last ?? 0;
   }
 
   private stream(terminal: string, purpose: number, version: number): Stream {

@@ -104,6 +104,81 @@ describe('sqlite store', () => {
     db.close();
   });
 
+  it('keeps a window its readings imply in the inbox rows, and writes it before they are merged', async () => {
+    const path = freshPath();
+    const rows = () => {
+      const db = new Database(path, { readonly: true });
+      const r = db.prepare('SELECT dir, highest, bitmap FROM replay_state ORDER BY dir').all();
+      db.close();
+      return r;
+    };
+    const key = { terminal: T, purpose: 1, dir: 0 as const, version: 1 };
+    const a = await openSqliteStore({ path, inbox: { idleMs: 60_000 } });
+    await a.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
+    await a.commitBatch({
+      readings: [sampleReading(T, 1), sampleReading(T, 3)],
+      replayUpdates: [{ ...key, state: { highest: 3, bitmap: 0b101n } }],
+    });
+    // Counter 2 has no reading (a frame whose payload did not decode): its update must be written.
+    await a.commitBatch({ replayUpdates: [{ ...key, state: { highest: 3, bitmap: 0b111n } }] });
+    await a.commitBatch({
+      readings: [sampleReading(T, 5)],
+      replayUpdates: [{ ...key, state: { highest: 5, bitmap: 0b11101n } }],
+    });
+    await a.commitBatch({ readings: [sampleReading(T, 9)] }); // no update: the reading still counts
+    const want = { highest: 9, bitmap: 0b111010001n };
+    expect(await a.getReplayState(key)).toEqual(want);
+    expect(rows()).toEqual([{ dir: 0, highest: 3, bitmap: '0000000000000007' }]);
+    await a.close();
+    const b = await openSqliteStore({ path, inbox: { idleMs: 5, mergeSlice: 2 } });
+    expect(await b.listReplayStates(T)).toEqual([{ ...key, state: want }]);
+    const inboxLeft = () => {
+      const db = new Database(path, { readonly: true });
+      const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings_inbox').get()?.n;
+      db.close();
+      return n;
+    };
+    for (let i = 0; i < 200 && inboxLeft() !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(inboxLeft()).toBe(0);
+    expect(rows()).toEqual([{ dir: 0, highest: 9, bitmap: want.bitmap.toString(16).padStart(16, '0') }]);
+    expect(await b.getReplayState(key)).toEqual(want);
+    await b.close();
+  });
+
+  it('writes every window the inbox implies after a rolled-back group, before merging', async () => {
+    const path = freshPath();
+    const inboxLeft = () => {
+      const db = new Database(path, { readonly: true });
+      const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings_inbox').get()?.n;
+      db.close();
+      return n;
+    };
+    const merged = async () => {
+      for (let i = 0; i < 200 && inboxLeft() !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(inboxLeft()).toBe(0);
+    };
+    const s = await openSqliteStore({ path, groupCommit: { maxDelayMs: 20 }, inbox: { idleMs: 5 } });
+    await s.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
+    const key = { terminal: T, purpose: 1, dir: 0 as const, version: 1 };
+    const update = (fc: number) => ({ ...key, state: { highest: fc, bitmap: 1n } });
+    await s.commitBatch({ readings: [sampleReading(T, 1)], replayUpdates: [update(1)] });
+    await merged(); // the worker now knows which inbox rows its windows cover
+    const stranger = 'ffffffffffffffff' as TerminalId;
+    const [good, bad] = await Promise.allSettled([
+      s.commitBatch({ readings: [sampleReading(T, 4)], replayUpdates: [update(4)] }),
+      s.commitBatch({ readings: [sampleReading(stranger, 1)] }), // rolls the group's fast path back
+    ]);
+    expect([good.status, bad.status]).toEqual(['fulfilled', 'rejected']);
+    await merged();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT highest, bitmap FROM replay_state').all()).toEqual([
+      { highest: 4, bitmap: '0000000000000009' },
+    ]);
+    db.close();
+    expect(await s.getReplayState(key)).toEqual({ highest: 4, bitmap: 0b1001n });
+    await s.close();
+  });
+
   it('refuses a database written by a newer schema', async () => {
     const path = freshPath();
     await (await openSqliteStore({ path })).close();

@@ -4,12 +4,13 @@ import type { TerminalId } from '../../core/index.ts';
 import type { AuditInput } from '../../keys/index.ts';
 import { createAuditVerifier } from '../audit-chain.ts';
 import { StorageError } from '../errors.ts';
-import { bitmapFromHex } from '../replay-merge.ts';
+import { addCounters, bitmapFromHex } from '../replay-merge.ts';
 import type {
   AggregateQuery,
   ReadingQuery,
   RejectCounts,
   ReplayKey,
+  ReplayState,
   ReplayUpdate,
   GroupCommitOptions,
   Store,
@@ -26,6 +27,7 @@ import {
 import { createWorkerReader, type SqlReader } from './read-worker.ts';
 import { createRegistryPart, type Live } from './registry-part.ts';
 import type { InboxOptions } from './reading-inbox.ts';
+import { windowId } from './replay-windows.ts';
 import { startWriteWorker } from './write-client.ts';
 import { appendAuditSync, prepareWriteOps, type WriteOps } from './write-ops.ts';
 
@@ -167,22 +169,36 @@ function buildStore(
 /** Replay windows, reads, counters and audit: point lookups on the main connection, the rest on `reader`. */
 function createDataPart(db: Database.Database, ops: WriteOps, reader: SqlReader, live: Live) {
   const q = prepareReads(db);
+  // A window is its row united with its inbox rows' counters (ADR 0009): both read in one snapshot.
+  const window = db.transaction((k: ReplayKey): ReplayState | undefined => {
+    const row = q.replay.get(k.terminal, k.purpose, k.dir, k.version);
+    const state = row === undefined ? undefined : { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
+    const fcs = k.dir === 0 ? q.inboxCounters.raw().all(k.terminal, k.purpose, k.version).flat() : [];
+    return fcs.length === 0 ? state : addCounters(state, fcs);
+  });
+  const windows = db.transaction((terminal: TerminalId | null): ReplayUpdate[] => {
+    const all = new Map<string, ReplayUpdate>();
+    for (const r of q.replays.all(terminal, terminal)) {
+      const dir = r.dir === 1 ? 1 : 0;
+      all.set(windowId(r.terminal, r.purpose, dir, r.version), {
+        terminal: r.terminal as TerminalId,
+        purpose: r.purpose,
+        dir,
+        version: r.version,
+        state: { highest: r.highest, bitmap: bitmapFromHex(r.bitmap) },
+      });
+    }
+    for (const [t, purpose, version, fc] of q.inboxRows.raw().iterate(terminal, terminal)) {
+      const id = windowId(t, purpose, 0, version);
+      const u = all.get(id);
+      const state = addCounters(u?.state, [fc]);
+      all.set(id, { terminal: t as TerminalId, purpose, dir: 0, version, state });
+    }
+    return [...all.values()];
+  });
   return {
-    getReplayState: (k: ReplayKey) =>
-      live(() => {
-        const row = ops.getReplay.get(k.terminal, k.purpose, k.dir, k.version);
-        return row === undefined ? undefined : { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
-      }),
-    listReplayStates: (terminal?: TerminalId) =>
-      live(() =>
-        q.replays.all(terminal ?? null, terminal ?? null).map((r): ReplayUpdate => ({
-          terminal: r.terminal as TerminalId,
-          purpose: r.purpose,
-          dir: r.dir === 1 ? 1 : 0,
-          version: r.version,
-          state: { highest: r.highest, bitmap: bitmapFromHex(r.bitmap) },
-        })),
-      ),
+    getReplayState: (k: ReplayKey) => live(() => window.deferred(k)),
+    listReplayStates: (terminal?: TerminalId) => live(() => windows.deferred(terminal ?? null)),
     queryReadings: (query: ReadingQuery) => live(() => queryReadingsSql(reader, query)),
     countReadings: (terminal?: TerminalId) => live(() => countReadingsSql(reader, terminal)),
     aggregateReadings: (query: AggregateQuery) => live(() => aggregateReadingsSql(reader, query)),
@@ -215,6 +231,15 @@ function toRejectCounts(rows: { reason: string; terminal: string; count: number 
 
 function prepareReads(db: Database.Database) {
   return {
+    replay: db.prepare<[string, number, number, number], { highest: number; bitmap: string }>(
+      'SELECT highest, bitmap FROM replay_state WHERE terminal = ? AND purpose = ? AND dir = ? AND version = ?',
+    ),
+    inboxCounters: db.prepare<[string, number, number], [number]>(
+      'SELECT fc FROM readings_inbox WHERE terminal = ? AND purpose = ? AND key_version = ?',
+    ),
+    inboxRows: db.prepare<[string | null, string | null], [string, number, number, number]>(
+      'SELECT terminal, purpose, key_version, fc FROM readings_inbox WHERE (? IS NULL OR terminal = ?)',
+    ),
     replays: db.prepare<
       [string | null, string | null],
       { terminal: string; purpose: number; dir: number; version: number; highest: number; bitmap: string }

@@ -1,10 +1,11 @@
 // Writes a packed group (inside the worker's transaction): a statement per reading (into the inbox), but
 // one per replay window and reject counter of the whole group (aggregated first); evidence: evidence-buffer.ts.
+import { mergeReplayStates } from '../replay-merge.ts';
 import type { ReplayState } from '../types.ts';
-import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
 import { unknownTerminal } from '../validate.ts';
 import { EVIDENCE_COLS, READING_COLS, REPLAY_COLS, rowRange, type PackedGroup } from './write-codec.ts';
 import type { ReadingInbox } from './reading-inbox.ts';
+import { windowId, type ReplayWindows, type WindowKey } from './replay-windows.ts';
 import { appendAuditSync, type WriteOps } from './write-ops.ts';
 
 /** What one batch of the group wrote. */
@@ -17,22 +18,25 @@ const orNull = (v: number | undefined): number | null => (v === undefined || Num
 
 /**
  * What the write worker remembers between groups. `known`: terminals seen to exist (terminals are
- * never deleted, so a positive answer stays true). `replay`: the committed replay windows this
- * connection read or wrote (it is their only writer); cleared by {@link forgetUncommitted} whenever a
- * transaction rolls back, so it never holds a state that is not in the database.
+ * never deleted, so a positive answer stays true). `windows` and `inbox`: the committed replay
+ * windows and inbox keys (this connection is their only writer); {@link forgetUncommitted} drops
+ * both whenever a transaction rolls back, so they never hold a state that is not in the database.
  */
 export interface WriterMemory {
   readonly known: Set<string>;
-  readonly replay: Map<string, ReplayState>;
+  readonly windows: ReplayWindows;
   /** The readings inbox and its in-memory duplicate index. */
   readonly inbox: ReadingInbox;
 }
 
-/** Call after a rollback: the replay cache and the inbox index may hold rows of the rolled-back transaction. */
+/** Call after a rollback: the windows and the inbox index may hold rows of the rolled-back transaction. */
 export function forgetUncommitted(m: WriterMemory): void {
-  m.replay.clear();
+  m.windows.forget();
   m.inbox.forget();
 }
+
+/** The counters of a group's readings per window (what the inbox rows imply). */
+type ReadCounters = Map<string, { key: WindowKey; fcs: number[] }>;
 
 /** Throws (rolling the transaction back) when a batch in [b0, b1) names an unknown terminal. */
 function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: number, b1: number): void {
@@ -51,7 +55,12 @@ function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: n
   }
 }
 
-function insertReadings(g: PackedGroup, inbox: ReadingInbox, b0: number, b1: number): BatchOutcome[] {
+function insertReadings(
+  g: PackedGroup,
+  inbox: ReadingInbox,
+  [b0, b1]: [number, number],
+  read: ReadCounters,
+): BatchOutcome[] {
   const out: BatchOutcome[] = [];
   const a = g.readings;
   for (let b = b0; b < b1; b++) {
@@ -61,6 +70,10 @@ function insertReadings(g: PackedGroup, inbox: ReadingInbox, b0: number, b1: num
       const o = i * READING_COLS;
       const terminal = g.terminals[g.readingTerm[i] ?? 0] ?? '';
       const [purpose, version, fc] = [a[o] ?? 0, a[o + 1] ?? 0, a[o + 2] ?? 0];
+      const id = windowId(terminal, purpose, 0, version);
+      const w = read.get(id);
+      if (w === undefined) read.set(id, { key: [terminal, purpose, 0, version], fcs: [fc] });
+      else w.fcs.push(fc);
       if (inbox.isStored(terminal, purpose, version, fc)) {
         res.duplicates.push(i - r0);
         continue;
@@ -90,35 +103,25 @@ function insertReadings(g: PackedGroup, inbox: ReadingInbox, b0: number, b1: num
   return out;
 }
 
-/** [SGT1-1.2] one merged window per (terminal, purpose, dir, version); windows never move backwards. */
-function mergeReplays(
-  ops: WriteOps,
-  g: PackedGroup,
-  cache: WriterMemory['replay'],
-  range: [number, number],
-): void {
-  // Row index of the newest update per window of this range (merged with any earlier ones).
-  const windows = new Map<string, { row: number; state: ReplayState }>();
+/**
+ * [SGT1-1.2] one merged window per (terminal, purpose, dir, version); windows never move backwards.
+ * A window its readings imply gets no row write here (see replay-windows.ts).
+ */
+function mergeReplays(g: PackedGroup, windows: ReplayWindows, range: [number, number], read: ReadCounters) {
+  // The newest update per window of this range (merged with any earlier ones).
+  const updates = new Map<string, { key: WindowKey; state: ReplayState }>();
   const [u0, u1] = rowRange(g.replayEnd, range[0], range[1]);
   const r = g.replay;
   for (let i = u0; i < u1; i++) {
     const o = i * REPLAY_COLS;
-    const k = `${g.terminals[r[o + 4] ?? 0] ?? ''}|${r[o]}|${r[o + 1]}|${r[o + 2]}`;
-    const state = { highest: r[o + 3] ?? -1, bitmap: g.bitmaps[i] ?? 0n };
-    const prev = windows.get(k);
-    windows.set(k, { row: o, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
-  }
-  for (const [k, { row: o, state }] of windows) {
     const key = [g.terminals[r[o + 4] ?? 0] ?? '', r[o] ?? 0, r[o + 1] ?? 0, r[o + 2] ?? 0] as const;
-    let prev = cache.get(k);
-    if (prev === undefined) {
-      const row = ops.getReplay.get(...key);
-      if (row !== undefined) prev = { highest: row.highest, bitmap: bitmapFromHex(row.bitmap) };
-    }
-    const next = prev === undefined ? state : mergeReplayStates(prev, state);
-    ops.putReplay.run(...key, next.highest, bitmapToHex(next.bitmap));
-    cache.set(k, next);
+    const id = windowId(...key);
+    const state = { highest: r[o + 3] ?? -1, bitmap: g.bitmaps[i] ?? 0n };
+    const prev = updates.get(id);
+    updates.set(id, { key, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
   }
+  for (const [id, u] of updates) windows.update(u.key, id, u.state, read.get(id)?.fcs);
+  for (const [id, w] of read) if (!updates.has(id)) windows.update(w.key, id, undefined, w.fcs);
 }
 
 function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
@@ -136,7 +139,7 @@ function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void
 
 /**
  * Writes batches [b0, b1) of `g` (inside the caller's transaction) and returns each batch's outcome.
- * Terminal checks and replay reads go through `mem` (one lookup per new terminal or window).
+ * Terminal checks and replay windows go through `mem` (one lookup per new terminal or window).
  */
 export function applyBatches(
   ops: WriteOps,
@@ -146,8 +149,9 @@ export function applyBatches(
 ): BatchOutcome[] {
   const [b0, b1] = range;
   checkTerminals(ops, g, mem.known, b0, b1);
-  const out = insertReadings(g, mem.inbox, b0, b1);
-  mergeReplays(ops, g, mem.replay, range);
+  const read: ReadCounters = new Map();
+  const out = insertReadings(g, mem.inbox, range, read);
+  mergeReplays(g, mem.windows, range, read);
   // Evidence rows are summed by the worker's EvidenceBuffer once this transaction has committed.
   addRejects(ops, g, b0, b1);
   for (const entries of g.audit.slice(b0, b1)) if (entries !== null) appendAuditSync(ops, entries);

@@ -5,8 +5,9 @@ import { GridtrustError } from '../../core/index.ts';
 import type { PackedGroup } from './write-codec.ts';
 import { EvidenceBuffer } from './evidence-buffer.ts';
 import { ReadingInbox, type InboxOptions } from './reading-inbox.ts';
+import { ReplayWindows } from './replay-windows.ts';
 import { applyBatches, forgetUncommitted, type BatchOutcome, type WriterMemory } from './write-group.ts';
-import { prepareWriteOps } from './write-ops.ts';
+import { prepareWriteOps, type WriteOps } from './write-ops.ts';
 
 /** What the main thread sends. */
 export type WriteRequest =
@@ -65,8 +66,12 @@ function openWriteConnection(data: WriteWorkerData): Database.Database {
 }
 
 /** The group transaction: fast path, or each batch in its own SAVEPOINT when anything failed. */
-function createGroupRunner(db: Database.Database, mem: WriterMemory, evidence: EvidenceBuffer) {
-  const ops = prepareWriteOps(db);
+function createGroupRunner(
+  db: Database.Database,
+  ops: WriteOps,
+  mem: WriterMemory,
+  evidence: EvidenceBuffer,
+) {
   // Fast path: the whole group at once; on any failure nothing was written and each batch is redone
   // in its own SAVEPOINT so that an invalid batch fails only its caller.
   const fast = db.transaction((g: PackedGroup) => applyBatches(ops, g, mem, [0, g.batches]));
@@ -101,8 +106,12 @@ function createGroupRunner(db: Database.Database, mem: WriterMemory, evidence: E
 }
 
 /** Writes the summed evidence in its own transaction; on failure it stays pending (retried later). */
-function createEvidenceFlusher(db: Database.Database, evidence: EvidenceBuffer, flushMs: number) {
-  const ops = prepareWriteOps(db);
+function createEvidenceFlusher(
+  db: Database.Database,
+  ops: WriteOps,
+  evidence: EvidenceBuffer,
+  flushMs: number,
+) {
   const write = db.transaction(() => evidence.write(ops));
   let last = performance.now();
   const flush = (): void => {
@@ -133,7 +142,7 @@ function createMergeScheduler(
   const slice = o.mergeSlice ?? 5000;
   const hardLimit = o.hardLimit ?? 100_000;
   const idleMs = o.idleMs ?? 200;
-  const merge = db.transaction(() => mem.inbox.mergeOldest(slice));
+  const merge = db.transaction(() => mem.inbox.mergeOldest(slice, (last) => mem.windows.coverUpTo(last)));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const mergeSlice = (): number => {
     try {
@@ -163,10 +172,12 @@ function createMergeScheduler(
 
 function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): void {
   const db = openWriteConnection(data);
-  const mem: WriterMemory = { known: new Set(), replay: new Map(), inbox: new ReadingInbox(db) };
+  const ops = prepareWriteOps(db);
+  const inbox = new ReadingInbox(db);
+  const mem: WriterMemory = { known: new Set(), windows: new ReplayWindows(ops, inbox), inbox };
   const evidence = new EvidenceBuffer();
-  const run = createGroupRunner(db, mem, evidence);
-  const evidenceWrites = createEvidenceFlusher(db, evidence, data.evidenceFlushMs ?? 200);
+  const run = createGroupRunner(db, ops, mem, evidence);
+  const evidenceWrites = createEvidenceFlusher(db, ops, evidence, data.evidenceFlushMs ?? 200);
   const merges = createMergeScheduler(db, mem, { ...data.inbox, onIdle: evidenceWrites.flush });
   merges.afterGroup(); // rows left in the inbox by an earlier run are merged once idle
   port.on('message', (m: WriteRequest) => {
