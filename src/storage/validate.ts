@@ -45,7 +45,49 @@ export function isTerminalIdText(text: string): boolean {
   return true;
 }
 
+const finiteOrNone = (v: number | null | undefined): boolean =>
+  v === undefined || v === null || Number.isFinite(v);
+const countOrNone = (v: number | null | undefined): boolean =>
+  v === undefined || v === null || isInt(v, 0, Number.MAX_SAFE_INTEGER);
+
+/** The rules of {@link checkReading} as one expression of named fields (it runs for every reading). */
+function readingIsValid(r: ReadingInput): boolean {
+  return (
+    isTerminalIdText(r.terminal) &&
+    isInt(r.purpose, 1, 15) &&
+    isInt(r.keyVersion, 1, 4095) &&
+    isInt(r.fc, 1, MAX_FC) &&
+    Number.isSafeInteger(r.ts) &&
+    Number.isSafeInteger(r.receivedAt) &&
+    finiteOrNone(r.voltage) &&
+    finiteOrNone(r.current) &&
+    finiteOrNone(r.activePower) &&
+    finiteOrNone(r.reactivePower) &&
+    finiteOrNone(r.powerFactor) &&
+    finiteOrNone(r.frequency) &&
+    finiteOrNone(r.energyImport) &&
+    finiteOrNone(r.energyExport)
+  );
+}
+
+/** The rules of {@link checkEvidence} as one expression (one row per terminal per batch). */
+function evidenceIsValid(e: EvidenceDelta): boolean {
+  return (
+    isTerminalIdText(e.terminal) &&
+    isInt(e.cycle, 0, Number.MAX_SAFE_INTEGER) &&
+    countOrNone(e.requests) &&
+    countOrNone(e.replies) &&
+    countOrNone(e.duplicates) &&
+    countOrNone(e.late) &&
+    countOrNone(e.integrityFailures) &&
+    (e.delaySumMs === undefined || (Number.isFinite(e.delaySumMs) && e.delaySumMs >= 0)) &&
+    countOrNone(e.delayCount)
+  );
+}
+
+/** Names the first broken rule of a reading (only runs once readingIsValid said no). */
 function checkReading(r: ReadingInput, i: number): void {
+  if (readingIsValid(r)) return;
   if (!isTerminalIdText(r.terminal)) invalid(`readings[${i}].terminal is not 16 lower-case hex digits`);
   if (!isInt(r.purpose, 1, 15)) invalid(`readings[${i}].purpose must be 1..15`);
   if (!isInt(r.keyVersion, 1, 4095)) invalid(`readings[${i}].keyVersion must be 1..4095`);
@@ -72,6 +114,7 @@ function checkReplay(u: ReplayUpdate, i: number): void {
 }
 
 function checkEvidence(e: EvidenceDelta, i: number): void {
+  if (evidenceIsValid(e)) return;
   if (!isTerminalIdText(e.terminal)) invalid(`evidenceDeltas[${i}].terminal is not a terminal id`);
   if (!isInt(e.cycle, 0, Number.MAX_SAFE_INTEGER))
     invalid(`evidenceDeltas[${i}].cycle must be a natural number`);
@@ -85,9 +128,12 @@ function checkEvidence(e: EvidenceDelta, i: number): void {
 
 /** Throws StorageError(INVALID_BATCH) naming the first bad field; writes nothing. */
 export function validateBatch(batch: CommitBatch): void {
-  (batch.readings ?? []).forEach(checkReading);
-  (batch.replayUpdates ?? []).forEach(checkReplay);
-  (batch.evidenceDeltas ?? []).forEach(checkEvidence);
+  const { readings, replayUpdates, evidenceDeltas } = batch;
+  if (readings !== undefined) for (let i = 0; i < readings.length; i++) checkReading(readings[i]!, i);
+  if (replayUpdates !== undefined)
+    for (let i = 0; i < replayUpdates.length; i++) checkReplay(replayUpdates[i]!, i);
+  if (evidenceDeltas !== undefined)
+    for (let i = 0; i < evidenceDeltas.length; i++) checkEvidence(evidenceDeltas[i]!, i);
   (batch.rejectCounts ?? []).forEach((c, i) => {
     if (c.reason === '' || !isInt(c.count, 1, Number.MAX_SAFE_INTEGER)) invalid(`rejectCounts[${i}]`);
     if (c.terminal != null && !isTerminalIdText(c.terminal)) invalid(`rejectCounts[${i}].terminal`);
