@@ -103,8 +103,8 @@ describe('batch writer', () => {
 });
 
 describe('batch writer: joined frames', () => {
-  const frame = (fc: number, also?: ReplayWindowUpdate) => ({
-    reading: reading(fc),
+  const frame = (fc: number, also?: ReplayWindowUpdate, withReading = true) => ({
+    reading: withReading ? reading(fc) : undefined,
     update: update(fc),
     windowId: `${T}|1|0|1`,
     fc,
@@ -127,7 +127,8 @@ describe('batch writer: joined frames', () => {
     await tickOnce();
     expect(store.batches).toHaveLength(1);
     expect(store.batches[0]!.readings.map((r) => r.fc)).toEqual([1, 2]);
-    expect(store.batches[0]!.replayUpdates).toEqual([update(2), down]); // newest per window, then the ack's
+    // The readings carry their own counters (ADR 0009): only the ack's downlink counter is an update.
+    expect(store.batches[0]!.replayUpdates).toEqual([down]);
     const c = w.join(frame(3));
     expect(c).not.toBe(a);
     expect(log).toEqual([]);
@@ -161,7 +162,20 @@ describe('batch writer: joined frames', () => {
     w.join(frame(1));
     w.join(frame(2, down));
     await tickOnce();
-    expect(store.batches.map((b) => b.replayUpdates.map((u) => u.state.highest))).toEqual([[1], [2, 9]]);
+    expect(store.batches.map((b) => b.replayUpdates.map((u) => u.state.highest))).toEqual([[], [9]]);
+    expect(store.batches.map((b) => b.readings.map((r) => r.fc))).toEqual([[1], [2]]);
+  });
+
+  it('sends the newest state of a window some frame without a reading moved, whatever came after', async () => {
+    const store = deferredStore();
+    const w = createBatchWriter({ store, evidence: createEvidenceAccumulator() });
+    w.join(frame(1));
+    w.join(frame(2, undefined, false)); // e.g. a payload that did not decode: no reading, counter 2
+    w.join(frame(3));
+    w.join(frame(4));
+    await tickOnce();
+    expect(store.batches[0]!.readings.map((r) => r.fc)).toEqual([1, 3, 4]);
+    expect(store.batches[0]!.replayUpdates).toEqual([update(4)]); // the newest: a real window holds 2 too
   });
 
   it('reports a failed commit to onSettled before the ticket rejects, and keeps the evidence', async () => {

@@ -53,9 +53,14 @@ export interface BatchWriter<F extends FrameWrite = FrameWrite> {
   flush(): Promise<void>;
 }
 
-/** One window update in a batch; `prev` links the earlier updates of the same window. */
+/**
+ * One window update in a batch; `prev` links the earlier updates of the same window. `explicit`: the
+ * newest state of an update some frame without a reading made (only those go to the store; a reading
+ * carries its own counter, ADR 0009), undefined while every update of the window came with a reading.
+ */
 interface Touch {
   readonly newest: ReplayWindowUpdate;
+  readonly explicit: ReplayWindowUpdate | undefined;
   readonly fc: number;
   readonly prev: Touch | undefined;
 }
@@ -84,16 +89,24 @@ function newBatch<F>(): Batch<F> {
   return b;
 }
 
-/** Records one update; the batch keeps one (the newest) state per window, in first-seen order. */
-function touch(b: Batch<unknown>, id: string, u: ReplayWindowUpdate, fc: number): void {
+const newer = (u: ReplayWindowUpdate, than: ReplayWindowUpdate | undefined) =>
+  than === undefined || u.state.highest >= than.state.highest ? u : than;
+
+/**
+ * Records one update (`withReading`: its frame's reading carries the counter); the batch keeps the
+ * newest state per window, and the newest explicit one, in first-seen order.
+ */
+function touch(b: Batch<unknown>, id: string, u: ReplayWindowUpdate, fc: number, withReading: boolean): void {
   const prev = b.windows.get(id);
-  const newest = prev === undefined || u.state.highest >= prev.newest.state.highest ? u : prev.newest;
-  b.windows.set(id, { newest, fc, prev });
+  const newest = newer(u, prev?.newest);
+  // A newer state holds every earlier counter of the window, so the newest state stands for both.
+  const explicit = withReading && prev?.explicit === undefined ? undefined : newest;
+  b.windows.set(id, { newest, explicit, fc, prev });
 }
 
 function toBatch(b: Batch<unknown>, drained: ReturnType<EvidenceAccumulator['drain']>): IngestBatch {
   const replayUpdates: ReplayWindowUpdate[] = [];
-  for (const t of b.windows.values()) replayUpdates.push(t.newest);
+  for (const t of b.windows.values()) if (t.explicit !== undefined) replayUpdates.push(t.explicit);
   return { readings: b.readings, replayUpdates, ...drained };
 }
 
@@ -165,14 +178,15 @@ export function createBatchWriter<F extends FrameWrite = FrameWrite>(
     submit(item) {
       const b = current();
       const index = item.reading === undefined ? -1 : b.readings.push(item.reading) - 1;
-      for (const u of item.replay) touch(b, replayKey(u), u, u.state.highest);
+      for (const u of item.replay) touch(b, replayKey(u), u, u.state.highest, false);
       return b.committed.then((res) => ({ duplicate: index >= 0 && res.duplicates.includes(index) }));
     },
     join(frame) {
       const b = current();
       if (frame.reading !== undefined) b.readings.push(frame.reading);
-      touch(b, frame.windowId, frame.update, frame.fc);
-      if (frame.also !== undefined) touch(b, replayKey(frame.also), frame.also, frame.also.state.highest);
+      touch(b, frame.windowId, frame.update, frame.fc, frame.reading !== undefined);
+      if (frame.also !== undefined)
+        touch(b, replayKey(frame.also), frame.also, frame.also.state.highest, false);
       b.frames.push(frame);
       return b;
     },

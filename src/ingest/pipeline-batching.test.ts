@@ -154,11 +154,13 @@ describe('ingest pipeline: one commit per batch', () => {
     store.release();
     expect(await Promise.all(outs)).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
     expect(await Promise.all(again)).toEqual(frames.map(() => ({ ok: false, reason: 'REPLAY' })));
-    const windows = store.batches[0]!.replayUpdates.map((u) => [u.version, u.state.highest]);
-    expect(windows).toEqual([
-      [1, 2],
+    // Each reading carries its own counter in its key version's window; no separate update is sent.
+    expect(store.batches[0]!.readings.map((r) => [r.keyVersion, r.fc])).toEqual([
+      [1, 1],
       [2, 1],
+      [1, 2],
     ]);
+    expect(store.batches[0]!.replayUpdates).toEqual([]);
   });
 
   it('seals a command only after its downlink counter is durable, with fresh counters', async () => {

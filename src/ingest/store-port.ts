@@ -68,7 +68,11 @@ export interface RejectIncrement {
   readonly count: number;
 }
 
-/** One atomic write: all or nothing, durable when the promise resolves. */
+/**
+ * One atomic write: all or nothing, durable when the promise resolves. A reading also accepts its
+ * counter into its window (dir 0), so `replayUpdates` holds only windows some frame without a
+ * reading moved (ADR 0009).
+ */
 export interface IngestBatch {
   readonly readings: readonly IngestReading[];
   readonly replayUpdates: readonly ReplayWindowUpdate[];

@@ -258,6 +258,19 @@ function describeBatches(get: () => Store): void {
     expect(await get().listReplayStates(T2)).toEqual([]);
   });
 
+  it("counts a reading's counter in its window, with or without an update (ADR 0009)", async () => {
+    const key = { terminal: T1, purpose: 1, dir: 0 as const, version: 1 };
+    await get().commitBatch({ readings: [sampleReading(T1, 5), sampleReading(T1, 3)] });
+    expect(await get().getReplayState(key)).toEqual({ highest: 5, bitmap: 0b101n });
+    await get().commitBatch({
+      readings: [sampleReading(T1, 6)],
+      replayUpdates: [{ ...key, state: { highest: 4, bitmap: 1n } }], // a counter without a reading
+    });
+    expect(await get().getReplayState(key)).toEqual({ highest: 6, bitmap: 0b1111n });
+    expect(await get().listReplayStates(T1)).toEqual([{ ...key, state: { highest: 6, bitmap: 0b1111n } }]);
+    expect(await get().getReplayState({ ...key, dir: 1 })).toBeUndefined();
+  });
+
   it('adds evidence per terminal and cycle and computes the mean delay', async () => {
     const d = { terminal: T1, cycle: 3, requests: 2, replies: 1, delaySumMs: 300, delayCount: 2 };
     await get().commitBatch({

@@ -1,6 +1,6 @@
 // Merging two replay-window states of one key: the union of the counters both accepted [SGT1-1.2].
 
-import type { ReplayState } from './types.ts';
+import type { ReadingInput, ReplayState, ReplayUpdate } from './types.ts';
 
 /** Window width of the SGT1 receiver (spec §1.2: a 64-bit bitmap). */
 export const REPLAY_WINDOW_BITS = 64n;
@@ -43,4 +43,15 @@ export function addCounters(s: ReplayState | undefined, fcs: Iterable<number>): 
   let bitmap = s === undefined ? 0n : rebased(s, highest);
   for (const fc of fcs) if (highest - fc < 64) bitmap |= 1n << BigInt(highest - fc);
   return { highest, bitmap };
+}
+
+/** The window updates a batch's readings imply: each accepts its own counter (ADR 0009). */
+export function readingUpdates(readings: readonly ReadingInput[] | undefined): ReplayUpdate[] {
+  return (readings ?? []).map((r) => ({
+    terminal: r.terminal,
+    purpose: r.purpose,
+    dir: 0,
+    version: r.keyVersion,
+    state: { highest: r.fc, bitmap: 1n },
+  }));
 }

@@ -80,7 +80,11 @@ export interface RejectCounts {
   readonly byTerminal: readonly { terminal: TerminalId; reason: string; count: number }[];
 }
 
-/** Everything one ingestion step writes, committed atomically (all or nothing). */
+/**
+ * Everything one ingestion step writes, committed atomically (all or nothing). A reading's counter is
+ * part of its replay window (terminal, purpose, dir 0, keyVersion) as if `replayUpdates` had named it,
+ * so a caller sends updates only for counters that came without a reading (ADR 0009).
+ */
 export interface CommitBatch {
   readonly readings?: readonly ReadingInput[];
   readonly replayUpdates?: readonly ReplayUpdate[];

@@ -23,7 +23,7 @@ import {
   toReading,
   transitionAudit,
 } from '../store-helpers.ts';
-import { mergeReplayStates } from '../replay-merge.ts';
+import { mergeReplayStates, readingUpdates } from '../replay-merge.ts';
 import type {
   AuditRecord,
   CommitBatch,
@@ -258,7 +258,7 @@ function commit(
       stored += 1;
     }
   });
-  for (const u of batch.replayUpdates ?? []) {
+  for (const u of [...readingUpdates(batch.readings), ...(batch.replayUpdates ?? [])]) {
     const prev = s.replay.get(replayId(u));
     s.replay.set(replayId(u), {
       ...u,

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { AuditInput, KeyRecord, TerminalRecord } from '../../keys/index.ts';
 import { GENESIS_HASH, chainAuditRecords } from '../audit-chain.ts';
 import { StorageError } from '../errors.ts';
-import { bitmapFromHex, bitmapToHex, mergeReplayStates } from '../replay-merge.ts';
+import { bitmapFromHex, bitmapToHex, mergeReplayStates, readingUpdates } from '../replay-merge.ts';
 import { evidenceKey, readingKey, replayId, sumEvidence } from '../store-helpers.ts';
 import type { AuditRecord, CommitBatch, CommitResult, EvidenceRecord, ReplayUpdate } from '../types.ts';
 import { duplicate, unknownTerminal } from '../validate.ts';
@@ -275,7 +275,7 @@ export async function commitGroupPg(
   const results = await insertReadingsPg(c, batches);
   await mergeReplayPg(
     c,
-    batches.flatMap((b) => b.replayUpdates ?? []),
+    batches.flatMap((b) => [...readingUpdates(b.readings), ...(b.replayUpdates ?? [])]),
   );
   await addEvidencePg(c, batches);
   await addRejectsPg(c, batches);

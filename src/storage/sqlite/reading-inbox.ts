@@ -16,28 +16,37 @@ export interface InboxOptions {
   readonly idleMs?: number;
 }
 
+type Key = readonly [terminal: string, purpose: number, version: number];
+
 /** Counters of one stream (terminal, purpose, key version). */
 interface Stream {
+  readonly key: Key;
   /** Frame counters of this stream's rows in the inbox table. */
   readonly inbox: Set<number>;
   /** Highest fc of this stream in `readings` (undefined: not looked up yet). */
   mainMax: number | undefined;
+  /** Inbox rows were added whose counters its replay_state row may not hold yet (ADR 0009). */
+  lagging: boolean;
 }
 
-type Key = [terminal: string, purpose: number, version: number];
+/** A stream whose replay window row is behind its inbox rows: its key and its inbox counters. */
+export interface LaggingStream {
+  readonly key: Key;
+  readonly counters: ReadonlySet<number>;
+}
 
 /** One reading row in READING_FIELDS order: terminal, purpose, key version, fc, ts, receivedAt, values…, raw. */
 export type ReadingRow = [string, number, number, number, number, number, ...(number | Buffer | null)[]];
 
 function prepareInboxOps(db: Database.Database) {
   return {
-    insert: db.prepare<ReadingRow>(
+    insert: db.prepare<[ReadingRow]>(
       `INSERT INTO readings_inbox (${READING_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     keys: db.prepare<[], [string, number, number, number]>(
       'SELECT terminal, purpose, key_version, fc FROM readings_inbox',
     ),
-    mainMax: db.prepare<Key, { m: number | null }>(
+    mainMax: db.prepare<[string, number, number], { m: number | null }>(
       'SELECT max(fc) AS m FROM readings WHERE terminal = ? AND purpose = ? AND key_version = ?',
     ),
     inMain: db.prepare<[...Key, number], { one: number }>(
@@ -59,7 +68,7 @@ function prepareInboxOps(db: Database.Database) {
 }
 
 /**
- * The inbox as the write worker (its only writer) sees it. A reading is stored once: `isStored` is
+ * The inbox as the write worker (its only writer) sees it. A reading is stored once: `insertNew` is
  * exact over both tables (the inbox in memory, `readings` through its unique index, looked up only
  * for a counter not above the stream's highest merged one). After a rollback, {@link forget} drops
  * everything and the next use reloads the inbox keys from the database.
@@ -67,6 +76,7 @@ function prepareInboxOps(db: Database.Database) {
 export class ReadingInbox {
   private readonly ops: ReturnType<typeof prepareInboxOps>;
   private streams = new Map<string, Map<number, Stream>>();
+  private lagging: Stream[] = [];
   private loaded = false;
   /** Rows in the inbox table (as of the last load plus what was added and merged since). */
   rows = 0;
@@ -75,25 +85,37 @@ export class ReadingInbox {
     this.ops = prepareInboxOps(db);
   }
 
-  /** True when (terminal, purpose, version, fc) is already stored, in the inbox or in readings. */
-  isStored(terminal: string, purpose: number, version: number, fc: number): boolean {
+  /**
+   * Inserts one reading row (the 15 columns of READING_FIELDS) into the inbox unless its (terminal,
+   * purpose, version, fc) is already stored, in the inbox or in readings; returns whether it did.
+   */
+  insertNew(row: ReadingRow): boolean {
+    const [terminal, purpose, version, fc] = row;
     const s = this.stream(terminal, purpose, version);
-    if (s.inbox.has(fc)) return true;
+    if (s.inbox.has(fc)) return false;
     s.mainMax ??= this.ops.mainMax.get(terminal, purpose, version)?.m ?? 0;
-    return fc <= s.mainMax && this.ops.inMain.get(terminal, purpose, version, fc) !== undefined;
-  }
-
-  /** Inserts one reading row (the 15 columns of READING_FIELDS) into the inbox. */
-  insert(row: ReadingRow): void {
-    this.ops.insert.run(...row);
-    this.stream(row[0], row[1], row[2]).inbox.add(row[3]);
+    if (fc <= s.mainMax && this.ops.inMain.get(terminal, purpose, version, fc) !== undefined) return false;
+    this.ops.insert.run(row);
+    s.inbox.add(fc);
+    this.markLagging(s);
     this.rows++;
+    return true;
   }
 
   /** Call after any rollback: memory may hold rows of the rolled-back transaction. */
   forget(): void {
     this.loaded = false;
     this.streams = new Map();
+    this.lagging = [];
+  }
+
+  /** The streams marked lagging since the last call (all with rows, after a load); clears the marks. */
+  takeLagging(): LaggingStream[] {
+    this.load();
+    const out = this.lagging.map((s) => ({ key: s.key, counters: s.inbox }));
+    for (const s of this.lagging) s.lagging = false;
+    this.lagging = [];
+    return out;
   }
 
   /**
@@ -122,14 +144,6 @@ export class ReadingInbox {
     return this.streams.get(terminal)?.get(purpose * 4096 + version)?.inbox;
   }
 
-  /** (terminal, purpose, version) of every stream with rows in the inbox. */
-  *streamKeys(): Generator<Key> {
-    this.load();
-    for (const [t, byKey] of this.streams) {
-      for (const [k, s] of byKey) if (s.inbox.size > 0) yield [t, Math.floor(k / 4096), k % 4096];
-    }
-  }
-
   /** The id of the newest inbox row (0 when empty). */
   lastId(): number {
     return this.ops.lastId.get()?.last ?? 0;
@@ -141,16 +155,28 @@ export class ReadingInbox {
     if (byKey === undefined) this.streams.set(terminal, (byKey = new Map<number, Stream>()));
     const k = purpose * 4096 + version;
     let s = byKey.get(k);
-    if (s === undefined) byKey.set(k, (s = { inbox: new Set(), mainMax: undefined }));
+    if (s === undefined) {
+      s = { key: [terminal, purpose, version], inbox: new Set(), mainMax: undefined, lagging: false };
+      byKey.set(k, s);
+    }
     return s;
+  }
+
+  private markLagging(s: Stream): void {
+    if (s.lagging) return;
+    s.lagging = true;
+    this.lagging.push(s);
   }
 
   private load(): void {
     if (this.loaded) return;
     this.loaded = true;
     this.rows = 0;
+    // Which of these rows their windows' rows already hold is not known here: all count as lagging.
     for (const [t, p, v, fc] of this.ops.keys.raw().iterate()) {
-      this.stream(t, p, v).inbox.add(fc);
+      const s = this.stream(t, p, v);
+      s.inbox.add(fc);
+      this.markLagging(s);
       this.rows++;
     }
   }

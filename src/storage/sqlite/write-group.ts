@@ -35,9 +35,6 @@ export function forgetUncommitted(m: WriterMemory): void {
   m.inbox.forget();
 }
 
-/** The counters of a group's readings per window (what the inbox rows imply). */
-type ReadCounters = Map<string, { key: WindowKey; fcs: number[] }>;
-
 /** Throws (rolling the transaction back) when a batch in [b0, b1) names an unknown terminal. */
 function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: number, b1: number): void {
   const used = new Set<number>();
@@ -55,12 +52,7 @@ function checkTerminals(ops: WriteOps, g: PackedGroup, known: Set<string>, b0: n
   }
 }
 
-function insertReadings(
-  g: PackedGroup,
-  inbox: ReadingInbox,
-  [b0, b1]: [number, number],
-  read: ReadCounters,
-): BatchOutcome[] {
+function insertReadings(g: PackedGroup, inbox: ReadingInbox, [b0, b1]: [number, number]): BatchOutcome[] {
   const out: BatchOutcome[] = [];
   const a = g.readings;
   for (let b = b0; b < b1; b++) {
@@ -68,22 +60,12 @@ function insertReadings(
     const res: BatchOutcome = { stored: 0, duplicates: [] };
     for (let i = r0; i < r1; i++) {
       const o = i * READING_COLS;
-      const terminal = g.terminals[g.readingTerm[i] ?? 0] ?? '';
-      const [purpose, version, fc] = [a[o] ?? 0, a[o + 1] ?? 0, a[o + 2] ?? 0];
-      const id = windowId(terminal, purpose, 0, version);
-      const w = read.get(id);
-      if (w === undefined) read.set(id, { key: [terminal, purpose, 0, version], fcs: [fc] });
-      else w.fcs.push(fc);
-      if (inbox.isStored(terminal, purpose, version, fc)) {
-        res.duplicates.push(i - r0);
-        continue;
-      }
       const raw = g.raw?.[i] ?? null;
-      inbox.insert([
-        terminal,
-        purpose,
-        version,
-        fc,
+      const inserted = inbox.insertNew([
+        g.terminals[g.readingTerm[i] ?? 0] ?? '',
+        a[o] ?? 0,
+        a[o + 1] ?? 0,
+        a[o + 2] ?? 0,
         a[o + 3] ?? 0,
         a[o + 4] ?? 0,
         orNull(a[o + 5]),
@@ -96,7 +78,8 @@ function insertReadings(
         orNull(a[o + 12]),
         raw === null ? null : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength),
       ]);
-      res.stored += 1;
+      if (inserted) res.stored += 1;
+      else res.duplicates.push(i - r0);
     }
     out.push(res);
   }
@@ -105,9 +88,9 @@ function insertReadings(
 
 /**
  * [SGT1-1.2] one merged window per (terminal, purpose, dir, version); windows never move backwards.
- * A window its readings imply gets no row write here (see replay-windows.ts).
+ * Only explicit updates are here: a reading's own counter rides on its inbox row (replay-windows.ts).
  */
-function mergeReplays(g: PackedGroup, windows: ReplayWindows, range: [number, number], read: ReadCounters) {
+function mergeReplays(g: PackedGroup, windows: ReplayWindows, range: [number, number]): void {
   // The newest update per window of this range (merged with any earlier ones).
   const updates = new Map<string, { key: WindowKey; state: ReplayState }>();
   const [u0, u1] = rowRange(g.replayEnd, range[0], range[1]);
@@ -120,8 +103,7 @@ function mergeReplays(g: PackedGroup, windows: ReplayWindows, range: [number, nu
     const prev = updates.get(id);
     updates.set(id, { key, state: prev === undefined ? state : mergeReplayStates(prev.state, state) });
   }
-  for (const [id, u] of updates) windows.update(u.key, id, u.state, read.get(id)?.fcs);
-  for (const [id, w] of read) if (!updates.has(id)) windows.update(w.key, id, undefined, w.fcs);
+  for (const u of updates.values()) windows.update(u.key, u.state);
 }
 
 function addRejects(ops: WriteOps, g: PackedGroup, b0: number, b1: number): void {
@@ -149,9 +131,8 @@ export function applyBatches(
 ): BatchOutcome[] {
   const [b0, b1] = range;
   checkTerminals(ops, g, mem.known, b0, b1);
-  const read: ReadCounters = new Map();
-  const out = insertReadings(g, mem.inbox, range, read);
-  mergeReplays(g, mem.windows, range, read);
+  const out = insertReadings(g, mem.inbox, range);
+  mergeReplays(g, mem.windows, range);
   // Evidence rows are summed by the worker's EvidenceBuffer once this transaction has committed.
   addRejects(ops, g, b0, b1);
   for (const entries of g.audit.slice(b0, b1)) if (entries !== null) appendAuditSync(ops, entries);
