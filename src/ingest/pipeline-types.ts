@@ -37,6 +37,12 @@ export interface IngestPipelineOptions {
   lateAfterMs?: number;
   schedule?: (fn: () => void) => void;
   maxBatch?: number;
+  /**
+   * A number that changes whenever `verify`'s terminal or key lookups may answer differently (a
+   * terminal, key or key state loaded or changed). While it stays the same, the pipeline reuses a
+   * terminal's resolved active key instead of resolving it per frame. @default none: resolve per frame
+   */
+  keysGeneration?: () => number;
   /** Asynchronous AEAD open (e.g. on a worker thread). @default synchronous openFrameAead */
   openFrame?: FrameOpener;
   /** Called when a well-formed frame names a terminal the lookup does not know (e.g. to reload it). */

@@ -118,6 +118,33 @@ describe('ingest pipeline', () => {
     expect(await pipe.handleFrame(frame(7), meta)).toEqual({ ok: true });
   });
 
+  it("resolves a terminal's active key once per key-lookup generation, a key in grace every frame", async () => {
+    const states = new Map<number, KeyStatus>([[2, { state: 'active' }]]);
+    let calls = 0;
+    let generation = 0;
+    const { pipe, clock } = setup({ keysGeneration: () => generation }, undefined, {
+      keyStatus: (q) => {
+        calls++;
+        return states.get(q.version);
+      },
+    });
+    const ok = { ok: true };
+    expect(await pipe.handleFrame(frame(1), meta)).toEqual(ok);
+    const once = calls;
+    expect(await pipe.handleFrame(frame(2), meta)).toEqual(ok);
+    expect(calls).toBe(once); // the same generation: the remembered key
+    states.set(2, { state: 'compromised' });
+    generation++; // e.g. the terminal cache reloaded the terminal after the key was revoked
+    expect(await pipe.handleFrame(frame(3), meta)).toEqual({ ok: false, reason: 'KEY_NOT_USABLE' });
+    states.set(2, { state: 'deactivated', graceUntil: (clock.now() + 60_000) as UnixMillis });
+    generation++;
+    expect(await pipe.handleFrame(frame(4), meta)).toEqual(ok);
+    const before = calls;
+    clock.advance(120_000); // the grace window ends without any reload
+    expect(await pipe.handleFrame(frame(5), meta)).toEqual({ ok: false, reason: 'KEY_NOT_USABLE' });
+    expect(calls).toBeGreaterThan(before);
+  });
+
   it('refuses a quarantined terminal as QUARANTINED and accounts transport rejections on its topic', async () => {
     const { pipe, store } = setup({ isRefused: (id) => id === TID });
     expect(await pipe.handleFrame(frame(1), meta)).toEqual({ ok: false, reason: 'QUARANTINED' });

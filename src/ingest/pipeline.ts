@@ -13,6 +13,8 @@ import {
   parseFrame,
   replayId,
   resolveKeyOf,
+  type CachedKey,
+  type Rejection,
   type ReplayState,
   type Sgt1Header,
   type TerminalKeys,
@@ -48,8 +50,8 @@ interface State {
   /** `{ ok: true }` once `okBatch` commits: one promise shared by every plain frame of a batch. */
   okBatch: BatchTicket | undefined;
   okPromise: Promise<IngestOutcome> | undefined;
-  /** Terminal → the window id of its last key (see windowIdOf). */
-  windowIds: Map<TerminalId, { purpose: number; version: number; id: string }>;
+  /** Terminal → its last uplink key and window id (see uplinkKeyOf). */
+  keys: Map<TerminalId, KeyMemo>;
   /** A settled promise per rejection reason (outcomes are values; no promise per rejected frame). */
   refusals: Map<IngestRejectReason, Promise<IngestOutcome>>;
 }
@@ -131,17 +133,48 @@ function admit(s: State, header: Sgt1Header, meta: IngestMeta, cycle: number) {
   return terminal;
 }
 
-/** Most window ids remembered (one per terminal); beyond it the memo starts afresh. */
-const MAX_WINDOW_IDS = 200_000;
+/** Most terminals whose last key is remembered; beyond it the memo starts afresh. */
+const MAX_KEY_MEMOS = 200_000;
 
-/** The replay window id of an uplink header, built once per terminal and key, not per frame. */
-function windowIdOf(s: State, header: Sgt1Header): string {
-  const w = s.windowIds.get(header.terminalId);
-  if (w !== undefined && w.purpose === header.purpose && w.version === header.keyVersion) return w.id;
-  if (s.windowIds.size >= MAX_WINDOW_IDS) s.windowIds.clear();
-  const id = replayId(header);
-  s.windowIds.set(header.terminalId, { purpose: header.purpose, version: header.keyVersion, id });
-  return id;
+/** A terminal's last resolved uplink key and its replay window id. */
+interface KeyMemo {
+  /** The key lookups' generation it was resolved in; undefined: resolve it again next time. */
+  readonly generation: number | undefined;
+  readonly purpose: number;
+  readonly version: number;
+  readonly suite: number;
+  readonly key: CachedKey;
+  readonly id: string;
+}
+
+/**
+ * Step 2b for an uplink header [SGT1-1.2 rule 2]: the key (state checked, K_use from the cache) and
+ * its window id. An active key is remembered per terminal while the lookups' generation
+ * (`keysGeneration`) stays the same — any change to a terminal, its keys or their states changes it —
+ * so a terminal's frames resolve their key once, not once per frame; a key in its grace window (whose
+ * usability depends on the clock) is resolved every time.
+ */
+function uplinkKeyOf(s: State, header: Sgt1Header, terminal: TerminalKeys): KeyMemo | Rejection {
+  const generation = s.o.keysGeneration?.();
+  const tid = header.terminalId;
+  const m = s.keys.get(tid);
+  const same = m !== undefined && m.purpose === header.purpose && m.version === header.keyVersion;
+  if (same && generation !== undefined && m.generation === generation && m.suite === header.suite) return m;
+  const key = resolveKeyOf(header, terminal, s.o.verify);
+  if (!('keyObject' in key)) return key;
+  const q = { terminalId: tid, purpose: header.purpose, version: header.keyVersion, dir: header.dir };
+  const active = generation !== undefined && s.o.verify.keyStatus(q)?.state === 'active';
+  if (s.keys.size >= MAX_KEY_MEMOS) s.keys.clear();
+  const next: KeyMemo = {
+    generation: active ? generation : undefined,
+    purpose: header.purpose,
+    version: header.keyVersion,
+    suite: header.suite,
+    key,
+    id: same ? m.id : replayId(header),
+  };
+  s.keys.set(tid, next);
+  return next;
 }
 
 /** Steps 1–4b [SGT1-1.2]: parse, admit, key, replay check, AEAD open, window commit; then accept. */
@@ -155,9 +188,9 @@ function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOu
   if (terminal instanceof Promise) return terminal;
   const tid = header.terminalId;
   if (header.suite === SUITE.DLMS_TUNNEL) return handleTunnel(s, bytes, { header, tid, cycle });
-  const key = resolveKeyOf(header, terminal, s.o.verify);
-  if (!('keyObject' in key)) return rejectWith(s, key.reason, tid);
-  const id = windowIdOf(s, header);
+  const resolved = uplinkKeyOf(s, header, terminal);
+  if (!('key' in resolved)) return rejectWith(s, resolved.reason, tid);
+  const { key, id } = resolved;
   const state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
   if (!checkCounter(state, header.fc, SGT1_WINDOW).ok) return replayed(s, header, { tid, cycle, id });
   const x: Frame = { tid, cycle, now, id, terminal, state, next: state, plaintext: NO_PLAINTEXT };
@@ -296,7 +329,7 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
     okBatch: undefined,
     okPromise: undefined,
     refusals: new Map(),
-    windowIds: new Map(),
+    keys: new Map(),
   };
   return {
     handleFrame(frame, meta) {

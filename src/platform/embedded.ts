@@ -119,6 +119,7 @@ async function buildPipeline(
     store: o.store,
     cycleMs: o.config.cycleMs,
     isRefused: (id: TerminalId) => cache.isRefused(id),
+    keysGeneration: () => cache.generation,
     downlinkSeed: windows.down,
     schedule: (fn) => setImmediate(fn),
     maxBatch: o.config.batchMaxFrames,

@@ -107,7 +107,9 @@ describe('terminal cache', () => {
       actor: 'test',
       reason: 'x',
     });
+    const generation = cache.generation;
     await cache.refresh(T);
     expect(cache.isRefused(T)).toBe(true);
+    expect(cache.generation).toBeGreaterThan(generation); // memoised keys are resolved again
   });
 });

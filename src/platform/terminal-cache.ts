@@ -41,6 +41,8 @@ export interface TerminalCache {
   /** (Re)loads one terminal, or all when no id is given; returns how many were loaded. */
   refresh(id?: TerminalId): Promise<number>;
   readonly size: number;
+  /** Changes whenever a terminal's record, root key or key states are (re)loaded. */
+  readonly generation: number;
 }
 
 function statusOf(k: KeyRecord): KeyStatus {
@@ -58,6 +60,7 @@ export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): T
   // The last lookup: one frame asks about its terminal three times (keys, refusal, key state).
   let lastId: string | undefined;
   let lastEntry: Entry | undefined;
+  let generation = 0;
   const entryOf = (id: string): Entry | undefined => {
     if (id !== lastId) {
       lastEntry = map.get(id);
@@ -75,6 +78,7 @@ export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): T
     }
     map.set(t.id, { record: t, keys: { rootKey, tenant: t.tenant }, status });
     lastId = undefined;
+    generation++;
     return true;
   };
   return {
@@ -97,6 +101,9 @@ export function createTerminalCache(store: Store, rootKeyOf: RootKeyProvider): T
     },
     get size() {
       return map.size;
+    },
+    get generation() {
+      return generation;
     },
   };
 }
