@@ -119,7 +119,7 @@ function spawn(): Promise<Worker> {
     worker.once('error', (cause) =>
       reject(
         new PlatformError('GT_ERR_PLATFORM_START', 'cannot start the AEAD worker thread', {
-          hint: 'set GRIDTRUST_AEAD_WORKER=0 to open frames on the main thread; the cause says more',
+          hint: 'set GRIDTRUST_AEAD_WORKERS=0 (or aeadWorkers: 0) to open frames on the main thread; the cause says more',
           cause,
         }),
       ),
