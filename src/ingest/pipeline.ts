@@ -11,10 +11,6 @@ import {
   decodeFramePayload,
   openFrameAead,
   parseFrame,
-  replayId,
-  resolveKeyOf,
-  type CachedKey,
-  type Rejection,
   type ReplayState,
   type Sgt1Header,
   type TerminalKeys,
@@ -24,6 +20,7 @@ import { createDownlinkCounters, sealAckFor, sealCommandFor, type DownlinkCounte
 import { createEvidenceAccumulator, type EvidenceAccumulator } from './evidence.ts';
 import type { IngestRejectReason } from './reasons.ts';
 import { verifyTunnelFrame } from './tunnel-step.ts';
+import { createUplinkKeys, type UplinkKeys } from './key-step.ts';
 import { toReading } from './readings.ts';
 import type { IngestReading, ReplayWindowUpdate } from './store-port.ts';
 import type {
@@ -50,8 +47,8 @@ interface State {
   /** `{ ok: true }` once `okBatch` commits: one promise shared by every plain frame of a batch. */
   okBatch: BatchTicket | undefined;
   okPromise: Promise<IngestOutcome> | undefined;
-  /** Terminal → its last uplink key and window id (see uplinkKeyOf). */
-  keys: Map<TerminalId, KeyMemo>;
+  /** A terminal's uplink key and window id, resolved once per key-lookup generation. */
+  keys: UplinkKeys;
   /** A settled promise per rejection reason (outcomes are values; no promise per rejected frame). */
   refusals: Map<IngestRejectReason, Promise<IngestOutcome>>;
 }
@@ -133,50 +130,6 @@ function admit(s: State, header: Sgt1Header, meta: IngestMeta, cycle: number) {
   return terminal;
 }
 
-/** Most terminals whose last key is remembered; beyond it the memo starts afresh. */
-const MAX_KEY_MEMOS = 200_000;
-
-/** A terminal's last resolved uplink key and its replay window id. */
-interface KeyMemo {
-  /** The key lookups' generation it was resolved in; undefined: resolve it again next time. */
-  readonly generation: number | undefined;
-  readonly purpose: number;
-  readonly version: number;
-  readonly suite: number;
-  readonly key: CachedKey;
-  readonly id: string;
-}
-
-/**
- * Step 2b for an uplink header [SGT1-1.2 rule 2]: the key (state checked, K_use from the cache) and
- * its window id. An active key is remembered per terminal while the lookups' generation
- * (`keysGeneration`) stays the same — any change to a terminal, its keys or their states changes it —
- * so a terminal's frames resolve their key once, not once per frame; a key in its grace window (whose
- * usability depends on the clock) is resolved every time.
- */
-function uplinkKeyOf(s: State, header: Sgt1Header, terminal: TerminalKeys): KeyMemo | Rejection {
-  const generation = s.o.keysGeneration?.();
-  const tid = header.terminalId;
-  const m = s.keys.get(tid);
-  const same = m !== undefined && m.purpose === header.purpose && m.version === header.keyVersion;
-  if (same && generation !== undefined && m.generation === generation && m.suite === header.suite) return m;
-  const key = resolveKeyOf(header, terminal, s.o.verify);
-  if (!('keyObject' in key)) return key;
-  const q = { terminalId: tid, purpose: header.purpose, version: header.keyVersion, dir: header.dir };
-  const active = generation !== undefined && s.o.verify.keyStatus(q)?.state === 'active';
-  if (s.keys.size >= MAX_KEY_MEMOS) s.keys.clear();
-  const next: KeyMemo = {
-    generation: active ? generation : undefined,
-    purpose: header.purpose,
-    version: header.keyVersion,
-    suite: header.suite,
-    key,
-    id: same ? m.id : replayId(header),
-  };
-  s.keys.set(tid, next);
-  return next;
-}
-
 /** Steps 1–4b [SGT1-1.2]: parse, admit, key, replay check, AEAD open, window commit; then accept. */
 function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOutcome> {
   const now = s.o.verify.clock.now();
@@ -188,7 +141,7 @@ function handle(s: State, bytes: Uint8Array, meta: IngestMeta): Promise<IngestOu
   if (terminal instanceof Promise) return terminal;
   const tid = header.terminalId;
   if (header.suite === SUITE.DLMS_TUNNEL) return handleTunnel(s, bytes, { header, tid, cycle });
-  const resolved = uplinkKeyOf(s, header, terminal);
+  const resolved = s.keys.of(header, terminal);
   if (!('key' in resolved)) return rejectWith(s, resolved.reason, tid);
   const { key, id } = resolved;
   const state = s.o.verify.replay.get(id) ?? EMPTY_REPLAY_STATE;
@@ -329,7 +282,7 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
     okBatch: undefined,
     okPromise: undefined,
     refusals: new Map(),
-    keys: new Map(),
+    keys: createUplinkKeys(o.verify, o.keysGeneration),
   };
   return {
     handleFrame(frame, meta) {
