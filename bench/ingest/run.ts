@@ -17,6 +17,7 @@ import {
 import { createKeyCache, openFrameAead, parseFrame, sealFrame } from '../../src/protocol/index.ts';
 import { openSqliteStore } from '../../src/storage/index.ts';
 import { startEmbeddedBroker } from '../../src/transport/index.ts';
+import { createCpuMeter } from './cpu-meter.ts';
 import { connectPublishers, median, publishRound, type Job } from './load.ts';
 
 interface Terminal {
@@ -116,6 +117,7 @@ interface Plan {
   window: number;
   tick: (what: string) => void;
   done: () => void;
+  cpu: ReturnType<typeof createCpuMeter>;
 }
 
 /**
@@ -138,8 +140,9 @@ async function measureBrokerRounds(p: Plan) {
   const e2e = [];
   for (let r = 0; r < ROUNDS; r++) {
     const jobs = p.rounds[1 + r]!; // the raw sink keeps no counters: the same frames serve both
-    raw.push(await publishRound(rawClients, jobs, p.window));
-    e2e.push(await publishRound(e2eClients, jobs, p.window));
+    const n = jobs.length;
+    raw.push(await p.cpu.measure('rawBroker', n, () => publishRound(rawClients, jobs, p.window)));
+    e2e.push(await p.cpu.measure('endToEnd', n, () => publishRound(e2eClients, jobs, p.window)));
     p.tick('raw broker / end to end');
   }
   await Promise.all([...rawClients, ...e2eClients].map((c) => c.endAsync()));
@@ -184,7 +187,8 @@ async function measurePipeline(p: Plan, how: 'burst' | 'streamed') {
     const jobs = p.rounds[r]!; // higher counters than every earlier round on this platform
     aead.push(rawAeadOpensPerSec(jobs.slice(0, 5000), p.rootKeys));
     const t0 = performance.now();
-    const outcomes = await handleAll(jobs);
+    const phase = how === 'burst' ? 'pipelineBurst' : 'pipeline';
+    const outcomes = await p.cpu.measure(phase, jobs.length, () => handleAll(jobs));
     perSec.push(jobs.length / ((performance.now() - t0) / 1000));
     rejected += outcomes.filter((o) => !o.ok).length;
     p.tick(`pipeline (${how})`);
@@ -215,6 +219,7 @@ function plan(ctx: BenchContext): Plan {
     window,
     tick: (what) => progress.update(++step, what),
     done: () => progress.done(),
+    cpu: createCpuMeter(),
   };
 }
 
@@ -267,6 +272,7 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
     endToEndBatches: broker.stats.commits,
     endToEndGroupCommits: broker.groups,
     framesPerGroupCommit: Math.round(broker.stats.committedFrames / Math.max(1, broker.groups)),
+    cpuPerFrameUs: p.cpu.report(),
     perRound: {
       rawBroker: broker.raw.map((x) => Math.round(x.perSec)),
       endToEnd: e2e.map(Math.round),
