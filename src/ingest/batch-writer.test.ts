@@ -103,13 +103,10 @@ describe('batch writer', () => {
 });
 
 describe('batch writer: joined frames', () => {
-  const frame = (fc: number, also?: ReplayWindowUpdate, withReading = true) => ({
-    reading: withReading ? reading(fc) : undefined,
-    update: update(fc),
-    windowId: `${T}|1|0|1`,
-    fc,
-    also,
-  });
+  const frame = (fc: number, also?: ReplayWindowUpdate, withReading = true) => {
+    const common = { windowId: `${T}|1|0|1`, fc, also };
+    return withReading ? { ...common, reading: reading(fc) } : { ...common, update: update(fc) };
+  };
 
   it('gives every frame of a turn one ticket, settled after the commit and after onSettled', async () => {
     const store = deferredStore();
@@ -166,16 +163,17 @@ describe('batch writer: joined frames', () => {
     expect(store.batches.map((b) => b.readings.map((r) => r.fc))).toEqual([[1], [2]]);
   });
 
-  it('sends the newest state of a window some frame without a reading moved, whatever came after', async () => {
+  it('sends only the windows frames without a reading moved: their newest update', async () => {
     const store = deferredStore();
     const w = createBatchWriter({ store, evidence: createEvidenceAccumulator() });
     w.join(frame(1));
     w.join(frame(2, undefined, false)); // e.g. a payload that did not decode: no reading, counter 2
     w.join(frame(3));
-    w.join(frame(4));
+    w.join(frame(5, undefined, false));
+    w.join(frame(4, undefined, false)); // accepted late, inside the window: 5's update is the newer
     await tickOnce();
-    expect(store.batches[0]!.readings.map((r) => r.fc)).toEqual([1, 3, 4]);
-    expect(store.batches[0]!.replayUpdates).toEqual([update(4)]); // the newest: a real window holds 2 too
+    expect(store.batches[0]!.readings.map((r) => r.fc)).toEqual([1, 3]);
+    expect(store.batches[0]!.replayUpdates).toEqual([update(5)]);
   });
 
   it('reports a failed commit to onSettled before the ticket rejects, and keeps the evidence', async () => {

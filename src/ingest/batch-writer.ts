@@ -9,17 +9,19 @@ export interface WriteItem {
 }
 
 /**
- * One verified frame on the hot path: its reading, its window update (`windowId` is the update's
- * `terminal|purpose|dir|version`, the protocol's replayId) and the counter `fc` it accepted, plus an
- * optional second update (the downlink counter of an ack) that must commit in the same batch.
+ * One verified frame on the hot path: the counter `fc` it accepted in window `windowId` (the
+ * protocol's replayId, `terminal|purpose|dir|version`) and either its reading, which carries that
+ * counter to the store (ADR 0009), or — for a frame without one — the window `update` after it; plus
+ * an optional second update (the downlink counter of an ack) that must commit in the same batch.
  */
-export interface FrameWrite {
-  readonly reading: IngestReading | undefined;
-  readonly update: ReplayWindowUpdate;
+export type FrameWrite = {
   readonly windowId: string;
   readonly fc: number;
   readonly also: ReplayWindowUpdate | undefined;
-}
+} & (
+  | { readonly reading: IngestReading; readonly update?: undefined }
+  | { readonly reading?: undefined; readonly update: ReplayWindowUpdate }
+);
 
 /** A batch being assembled or committed: `committed` settles once its `commitBatch` has. */
 export interface BatchTicket {
@@ -54,12 +56,11 @@ export interface BatchWriter<F extends FrameWrite = FrameWrite> {
 }
 
 /**
- * One window update in a batch; `prev` links the earlier updates of the same window. `explicit`: the
- * newest state of an update some frame without a reading made (only those go to the store; a reading
- * carries its own counter, ADR 0009), undefined while every update of the window came with a reading.
+ * One counter a batch accepted in a window; `prev` links the earlier ones of the same window.
+ * `explicit`: the newest update of the window made by a frame without a reading (only those go to
+ * the store; a reading carries its own counter, ADR 0009), undefined while there is none.
  */
 interface Touch {
-  readonly newest: ReplayWindowUpdate;
   readonly explicit: ReplayWindowUpdate | undefined;
   readonly fc: number;
   readonly prev: Touch | undefined;
@@ -89,19 +90,15 @@ function newBatch<F>(): Batch<F> {
   return b;
 }
 
-const newer = (u: ReplayWindowUpdate, than: ReplayWindowUpdate | undefined) =>
-  than === undefined || u.state.highest >= than.state.highest ? u : than;
-
 /**
- * Records one update (`withReading`: its frame's reading carries the counter); the batch keeps the
- * newest state per window, and the newest explicit one, in first-seen order.
+ * Records counter `fc` in window `id`, with the update of a frame without a reading (`u`), or none;
+ * the batch keeps the newest such update per window (it holds every earlier counter), first-seen order.
  */
-function touch(b: Batch<unknown>, id: string, u: ReplayWindowUpdate, fc: number, withReading: boolean): void {
+function touch(b: Batch<unknown>, id: string, fc: number, u: ReplayWindowUpdate | undefined): void {
   const prev = b.windows.get(id);
-  const newest = newer(u, prev?.newest);
-  // A newer state holds every earlier counter of the window, so the newest state stands for both.
-  const explicit = withReading && prev?.explicit === undefined ? undefined : newest;
-  b.windows.set(id, { newest, explicit, fc, prev });
+  const last = prev?.explicit;
+  const explicit = u === undefined || (last !== undefined && last.state.highest > u.state.highest) ? last : u;
+  b.windows.set(id, { explicit, fc, prev });
 }
 
 function toBatch(b: Batch<unknown>, drained: ReturnType<EvidenceAccumulator['drain']>): IngestBatch {
@@ -178,15 +175,14 @@ export function createBatchWriter<F extends FrameWrite = FrameWrite>(
     submit(item) {
       const b = current();
       const index = item.reading === undefined ? -1 : b.readings.push(item.reading) - 1;
-      for (const u of item.replay) touch(b, replayKey(u), u, u.state.highest, false);
+      for (const u of item.replay) touch(b, replayKey(u), u.state.highest, u);
       return b.committed.then((res) => ({ duplicate: index >= 0 && res.duplicates.includes(index) }));
     },
     join(frame) {
       const b = current();
       if (frame.reading !== undefined) b.readings.push(frame.reading);
-      touch(b, frame.windowId, frame.update, frame.fc, frame.reading !== undefined);
-      if (frame.also !== undefined)
-        touch(b, replayKey(frame.also), frame.also, frame.also.state.highest, false);
+      touch(b, frame.windowId, frame.fc, frame.update);
+      if (frame.also !== undefined) touch(b, replayKey(frame.also), frame.also.state.highest, frame.also);
       b.frames.push(frame);
       return b;
     },

@@ -32,11 +32,12 @@ import type {
 } from './pipeline-types.ts';
 
 /** A frame in a batch, with what the pipeline does once its batch settles. */
-interface PipelineFrame extends FrameWrite {
+type PipelineFrame = FrameWrite & {
+  readonly terminal: TerminalId;
   readonly cycle: number;
   /** False for a BAD_PAYLOAD frame: its counter commits, but it is no reply. */
   readonly decoded: boolean;
-}
+};
 
 interface State {
   o: IngestPipelineOptions;
@@ -108,7 +109,7 @@ function settleFrames(s: State, frames: readonly PipelineFrame[], failed: boolea
   for (const f of frames) {
     if (failed) rollbackCounter(s, f.windowId, f.fc);
     else if (f.decoded) {
-      s.ev.count(f.update.terminal, f.cycle, 'replies');
+      s.ev.count(f.terminal, f.cycle, 'replies');
       s.stats.accepted++;
       if (f.reading !== undefined) notifyAccepted(s, f.reading);
     }
@@ -206,22 +207,22 @@ function accept(s: State, header: Sgt1Header, x: Frame): Promise<IngestOutcome> 
     accountDelay(s, tid, x.cycle, x.now - reading.ts);
   }
   const ack = decoded.ok && header.ackReq ? sealAckFor(s, header, x.terminal) : undefined;
-  const update: ReplayWindowUpdate = {
-    terminal: tid,
-    purpose: header.purpose,
-    dir: 0,
-    version: header.keyVersion,
-    state: x.next,
-  };
-  const ticket = s.writer.join({
-    reading,
-    update,
-    windowId: x.id,
-    fc: header.fc,
-    also: ack?.update,
-    cycle: x.cycle,
-    decoded: decoded.ok,
-  });
+  // A reading carries its own counter (ADR 0009); a frame without one sends its window instead.
+  // Both literals written out (not spread from a common part): one object shape each, per frame.
+  const also = ack?.update;
+  const ticket = s.writer.join(
+    reading !== undefined
+      ? { windowId: x.id, fc: header.fc, also, terminal: tid, cycle: x.cycle, reading, decoded: true }
+      : {
+          windowId: x.id,
+          fc: header.fc,
+          also,
+          terminal: tid,
+          cycle: x.cycle,
+          update: windowAfter(header, x.next),
+          decoded: decoded.ok,
+        },
+  );
   if (!decoded.ok) return ticket.committed.then(() => rejectWith(s, decoded.reason, tid));
   if (ack !== undefined) return ticket.committed.then(() => ({ ok: true, reply: ack.reply }));
   if (s.okBatch !== ticket) {
@@ -246,6 +247,10 @@ async function handleTunnel(
   s.ev.count(x.tid, x.cycle, 'replies');
   s.stats.accepted++;
   return OK;
+}
+
+function windowAfter(header: Sgt1Header, state: ReplayState): ReplayWindowUpdate {
+  return { terminal: header.terminalId, purpose: header.purpose, dir: 0, version: header.keyVersion, state };
 }
 
 function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number): void {
