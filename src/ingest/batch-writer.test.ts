@@ -176,6 +176,23 @@ describe('batch writer: joined frames', () => {
     expect(store.batches[0]!.replayUpdates).toEqual([update(5)]);
   });
 
+  it('sends evidence with every n-th batch while others are at the store, all of it once none is', async () => {
+    const store = deferredStore();
+    const ev = createEvidenceAccumulator();
+    const w = createBatchWriter({ store, evidence: ev, evidenceEvery: 3 });
+    for (let fc = 1; fc <= 4; fc++) {
+      ev.count(T, 0, 'requests');
+      w.join(frame(fc));
+      await tickOnce();
+    }
+    const requests = () => store.batches.map((b) => b.evidenceDeltas.map((e) => e.requests));
+    expect(requests()).toEqual([[1], [], [], [3]]); // the first went alone; then every third batch
+    ev.count(T, 0, 'requests'); // counted after the last batch left
+    for (let i = 0; i < 4; i++) store.release();
+    await tickOnce();
+    expect(requests()).toEqual([[1], [], [], [3], [1]]); // nothing at the store: one more batch
+  });
+
   it('reports a failed commit to onSettled before the ticket rejects, and keeps the evidence', async () => {
     const store = deferredStore();
     const ev = createEvidenceAccumulator();

@@ -36,6 +36,12 @@ export interface BatchWriterOptions<F extends FrameWrite = FrameWrite> {
   schedule?: (fn: () => void) => void;
   /** Most frames per batch (the store may still put several batches in one transaction). @default 1024 */
   maxBatch?: number;
+  /**
+   * Under load, behaviour evidence rides on every n-th batch only (summed meanwhile: one row per
+   * terminal and cycle instead of one per batch); a batch sent while no other is at the store, and
+   * every batch of a flush, takes all of it. Reject counts ride on every batch. @default 8
+   */
+  evidenceEvery?: number;
   /** Observes each commit (frames, duration source is the caller's). */
   onCommit?: (frames: number) => void;
   /** Called once per batch with the frames it `join`ed, before `committed` settles. */
@@ -127,10 +133,16 @@ export function createBatchWriter<F extends FrameWrite = FrameWrite>(
   const open: Batch<F>[] = [];
   /** Batches at the store, each with a promise that settles (never rejects) after its handlers ran. */
   const inFlight = new Map<Batch<F>, Promise<void>>();
+  const evidenceEvery = opts.evidenceEvery ?? 8;
   let scheduled = false;
+  let flushing = false;
+  let sinceEvidence = 0;
 
   const settle = (b: Batch<F>, failed: boolean): void => {
     inFlight.delete(b);
+    // The load stopped with evidence still summing: one more batch takes it to the store (not after
+    // a failure: the restored evidence waits for the next frame, so a failing store is not hammered).
+    if (!failed && inFlight.size === 0 && opts.evidence.evidencePending) kick();
     try {
       opts.onSettled?.(b.frames, failed);
     } catch {
@@ -138,7 +150,9 @@ export function createBatchWriter<F extends FrameWrite = FrameWrite>(
     }
   };
   const commit = (b: Batch<F>): void => {
-    const drained = opts.evidence.drain();
+    const all = flushing || inFlight.size === 0 || ++sinceEvidence >= evidenceEvery;
+    if (all) sinceEvidence = 0;
+    const drained = opts.evidence.drain(!all);
     const settled = opts.store.commitBatch(toBatch(b, drained)).then(
       (res) => {
         settle(b, false);
@@ -193,10 +207,15 @@ export function createBatchWriter<F extends FrameWrite = FrameWrite>(
     },
     kick,
     async flush() {
-      for (;;) {
-        if (open.length > 0 || opts.evidence.pending) run();
-        else if (inFlight.size > 0) await Promise.all([...inFlight.values()]);
-        else return;
+      flushing = true;
+      try {
+        for (;;) {
+          if (open.length > 0 || opts.evidence.pending) run();
+          else if (inFlight.size > 0) await Promise.all([...inFlight.values()]);
+          else return;
+        }
+      } finally {
+        flushing = false;
       }
     },
   };

@@ -22,8 +22,13 @@ export interface EvidenceAccumulator {
   /** Adds one reading's delay; `late` also counts it as late. */
   delay(terminal: TerminalId, cycle: number, ms: number, late?: boolean): void;
   reject(reason: string, terminal: TerminalId | null): void;
-  /** Returns everything counted since the last drain and starts afresh. */
-  drain(): { evidenceDeltas: EvidenceIncrement[]; rejectCounts: RejectIncrement[] };
+  /**
+   * Returns everything counted since the last drain and starts afresh; with `rejectsOnly`, only the
+   * reject counts (the evidence keeps summing for a later drain).
+   */
+  drain(rejectsOnly?: boolean): { evidenceDeltas: EvidenceIncrement[]; rejectCounts: RejectIncrement[] };
+  /** True while evidence (not only reject counts) waits for a drain. */
+  readonly evidencePending: boolean;
   /** Puts drained counts back (their batch failed to commit), so nothing is lost. */
   restore(d: {
     evidenceDeltas: readonly EvidenceIncrement[];
@@ -130,7 +135,12 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
       if (late === true) m.late++;
     },
     reject: (reason, terminal) => addReject(reason, terminal, 1),
-    drain() {
+    drain(rejectsOnly) {
+      if (rejectsOnly === true) {
+        const rejectCounts = [...rej.values()];
+        rej = new Map();
+        return { evidenceDeltas: [], rejectCounts };
+      }
       const drained = dirty;
       const evidenceDeltas = drained.map(snapshot);
       for (const m of drained) zero(m);
@@ -147,6 +157,9 @@ export function createEvidenceAccumulator(): EvidenceAccumulator {
         for (const k of COUNTS) m[k] += e[k];
       }
       for (const r of d.rejectCounts) addReject(r.reason, r.terminal ?? null, r.count);
+    },
+    get evidencePending() {
+      return dirty.length > 0;
     },
     get pending() {
       return dirty.length > 0 || rej.size > 0;
