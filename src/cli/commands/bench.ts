@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
 import type { BenchModule } from '../bench-context.ts';
+import { formatFigures } from '../bench-figures.ts';
 import { printJson } from '../io.ts';
 
 interface BenchEntry {
@@ -13,7 +14,8 @@ interface BenchEntry {
 /** The registry of benchmarks; each entry's README is bench/<name>/README.md. */
 const BENCHES: Record<string, BenchEntry> = {
   ingest: {
-    describe: 'MQTT QoS 1 end to end (verify, store, ack) vs raw broker; pipeline vs raw AES-GCM opens',
+    describe:
+      'MQTT QoS 1 end to end (verify, store, ack) vs raw broker, gateway and direct layouts; pipeline vs raw AES-GCM opens',
     load: () => import('../../../bench/ingest/run.ts'),
   },
   kmeans: {
@@ -36,7 +38,7 @@ const BENCHES: Record<string, BenchEntry> = {
   },
   storage: {
     describe:
-      'SQLite store: group-committed frames/s (reading + replay window + evidence) vs raw better-sqlite3 inserts',
+      'SQLite store: group-committed frames/s (reading with its replay counter, evidence) vs raw better-sqlite3 inserts',
     load: () => import('../../../bench/storage/run.ts'),
   },
 };
@@ -64,10 +66,6 @@ export const registerBench: RegisterCommand = (program: Command, ctx) => {
       const mod = await entry.load();
       const result = await mod.runBench({ io: ctx.io, quiet: opts.json === true, scale });
       if (opts.json === true) printJson(ctx.io, result);
-      else {
-        for (const [k, v] of Object.entries(result)) {
-          ctx.io.out(`${k.padEnd(28)} ${JSON.stringify(v)}\n`);
-        }
-      }
+      else ctx.io.out(formatFigures(result));
     });
 };
