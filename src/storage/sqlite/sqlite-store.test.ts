@@ -25,6 +25,27 @@ describeStoreConformance('sqlite (inline reads, synchronous=normal, no delay)', 
 
 const T = 'aabbccddeeff0011' as TerminalId;
 
+/** Runs one query on its own read-only connection (what another process would see). */
+function peek<R>(path: string, sql: string): R[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare<[], R>(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+const countRows = (path: string, table: string) =>
+  peek<{ n: number }>(path, `SELECT COUNT(*) AS n FROM ${table}`)[0]?.n;
+
+/** Waits (up to 2 s) until the write worker has merged the whole inbox into readings. */
+async function inboxMerged(path: string): Promise<void> {
+  for (let i = 0; i < 200 && countRows(path, 'readings_inbox') !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  expect(countRows(path, 'readings_inbox')).toBe(0);
+}
+
 describe('sqlite store', () => {
   it('keeps everything across close and reopen, and applies migrations once', async () => {
     const path = freshPath();
@@ -60,20 +81,11 @@ describe('sqlite store', () => {
 
   it('merges the inbox into readings and still finds every duplicate, in either table and after reopen', async () => {
     const path = freshPath();
-    const inboxRows = () => {
-      const db = new Database(path, { readonly: true });
-      const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings_inbox').get()?.n;
-      const m = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings').get()?.n;
-      db.close();
-      return [n, m];
-    };
-    const waitMerged = async () => {
-      for (let i = 0; i < 200 && inboxRows()[0] !== 0; i++) await new Promise((r) => setTimeout(r, 10));
-    };
+    const inboxRows = () => [countRows(path, 'readings_inbox'), countRows(path, 'readings')];
     const a = await openSqliteStore({ path, inbox: { mergeSlice: 3, idleMs: 5 } });
     await a.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
     await a.commitBatch({ readings: [5, 1, 3, 2, 4].map((fc) => sampleReading(T, fc)) });
-    await waitMerged();
+    await inboxMerged(path);
     expect(inboxRows()).toEqual([0, 5]);
     // fc 3 is in readings by now; the second fc 7 finds the first one in the inbox.
     const r = await a.commitBatch({
@@ -97,21 +109,13 @@ describe('sqlite store', () => {
     for (let fc = 1; fc <= 12; fc += 3)
       await s.commitBatch({ readings: [fc, fc + 1, fc + 2].map((f) => sampleReading(T, f)) });
     await s.close();
-    const db = new Database(path, { readonly: true });
-    const count = (t: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${t}`).get()?.n;
-    expect(count('readings')).toBeGreaterThanOrEqual(8);
-    expect((count('readings') ?? 0) + (count('readings_inbox') ?? 0)).toBe(12);
-    db.close();
+    expect(countRows(path, 'readings')).toBeGreaterThanOrEqual(8);
+    expect((countRows(path, 'readings') ?? 0) + (countRows(path, 'readings_inbox') ?? 0)).toBe(12);
   });
 
   it('keeps a window its readings imply in the inbox rows, and writes it before they are merged', async () => {
     const path = freshPath();
-    const rows = () => {
-      const db = new Database(path, { readonly: true });
-      const r = db.prepare('SELECT dir, highest, bitmap FROM replay_state ORDER BY dir').all();
-      db.close();
-      return r;
-    };
+    const rows = () => peek(path, 'SELECT dir, highest, bitmap FROM replay_state ORDER BY dir');
     const key = { terminal: T, purpose: 1, dir: 0 as const, version: 1 };
     const a = await openSqliteStore({ path, inbox: { idleMs: 60_000 } });
     await a.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
@@ -132,14 +136,7 @@ describe('sqlite store', () => {
     await a.close();
     const b = await openSqliteStore({ path, inbox: { idleMs: 5, mergeSlice: 2 } });
     expect(await b.listReplayStates(T)).toEqual([{ ...key, state: want }]);
-    const inboxLeft = () => {
-      const db = new Database(path, { readonly: true });
-      const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings_inbox').get()?.n;
-      db.close();
-      return n;
-    };
-    for (let i = 0; i < 200 && inboxLeft() !== 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(inboxLeft()).toBe(0);
+    await inboxMerged(path);
     expect(rows()).toEqual([{ dir: 0, highest: 9, bitmap: want.bitmap.toString(16).padStart(16, '0') }]);
     expect(await b.getReplayState(key)).toEqual(want);
     await b.close();
@@ -147,34 +144,22 @@ describe('sqlite store', () => {
 
   it('writes every window the inbox implies after a rolled-back group, before merging', async () => {
     const path = freshPath();
-    const inboxLeft = () => {
-      const db = new Database(path, { readonly: true });
-      const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM readings_inbox').get()?.n;
-      db.close();
-      return n;
-    };
-    const merged = async () => {
-      for (let i = 0; i < 200 && inboxLeft() !== 0; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(inboxLeft()).toBe(0);
-    };
     const s = await openSqliteStore({ path, groupCommit: { maxDelayMs: 20 }, inbox: { idleMs: 5 } });
     await s.addTerminals({ terminals: [sampleTerminal(T)], keys: [], audit: [] });
     const key = { terminal: T, purpose: 1, dir: 0 as const, version: 1 };
     const update = (fc: number) => ({ ...key, state: { highest: fc, bitmap: 1n } });
     await s.commitBatch({ readings: [sampleReading(T, 1)], replayUpdates: [update(1)] });
-    await merged(); // the worker now knows which inbox rows its windows cover
+    await inboxMerged(path); // the worker now knows which inbox rows its windows cover
     const stranger = 'ffffffffffffffff' as TerminalId;
     const [good, bad] = await Promise.allSettled([
       s.commitBatch({ readings: [sampleReading(T, 4)], replayUpdates: [update(4)] }),
       s.commitBatch({ readings: [sampleReading(stranger, 1)] }), // rolls the group's fast path back
     ]);
     expect([good.status, bad.status]).toEqual(['fulfilled', 'rejected']);
-    await merged();
-    const db = new Database(path, { readonly: true });
-    expect(db.prepare('SELECT highest, bitmap FROM replay_state').all()).toEqual([
+    await inboxMerged(path);
+    expect(peek(path, 'SELECT highest, bitmap FROM replay_state')).toEqual([
       { highest: 4, bitmap: '0000000000000009' },
     ]);
-    db.close();
     expect(await s.getReplayState(key)).toEqual({ highest: 4, bitmap: 0b1001n });
     await s.close();
   });
