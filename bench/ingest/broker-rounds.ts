@@ -68,6 +68,17 @@ export function openFileLimit(): number | undefined {
 }
 
 /**
+ * Why the direct layout (one connection per terminal) cannot run under an open-file limit, or
+ * undefined when it can: raw and end-to-end publishers and the broker's side of both hold about
+ * four sockets per terminal, plus headroom for the store, workers and listeners.
+ */
+export function directSkipReason(limit: number | undefined, terminals: number): string | undefined {
+  const need = 4 * terminals + 256;
+  if (limit === undefined || limit >= need) return undefined;
+  return `open-file limit ${limit} < ${need} needed: raise it (ulimit -n ${need}) to measure`;
+}
+
+/**
  * Raw broker vs end to end, interleaved round by round (raw, e2e, raw, e2e, …) so a load spike from
  * other processes hits both: the raw broker is the same aedes setup with a sink that acknowledges at
  * once (no pipeline); end to end is the embedded platform (verify, account, durable SQLite commit,

@@ -8,6 +8,7 @@ import { createKeyCache, openFrameAead, parseFrame, sealFrame } from '../../src/
 import {
   brokerFigures,
   measureBrokerRounds,
+  directSkipReason,
   openFileLimit,
   startPlatform,
   type BrokerPlan,
@@ -164,11 +165,10 @@ const pairedMedian = (a: readonly number[], b: readonly number[]) => median(a.ma
  * hold about four sockets per terminal.
  */
 async function measureDirect(p: Plan) {
-  const need = 4 * p.terminals.length + 256;
-  const limit = openFileLimit();
-  if (limit !== undefined && limit < need) {
+  const skipped = directSkipReason(openFileLimit(), p.terminals.length);
+  if (skipped !== undefined) {
     for (let r = 0; r < ROUNDS; r++) p.tick('direct layout skipped');
-    return { skipped: `open-file limit ${limit} < ${need} needed: raise it (ulimit -n ${need}) to measure` };
+    return { skipped };
   }
   return brokerFigures(await measureBrokerRounds(p, p.terminals.length, 'direct'));
 }
