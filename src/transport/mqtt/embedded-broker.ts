@@ -4,6 +4,7 @@ import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { FrameMeta, FrameSink, Listener } from '../port.ts';
 import { isUplinkNamespace, parseUplinkTopic, toDownlinkTopic } from '../topics.ts';
 import { TransportError } from '../errors.ts';
+import { createReadAhead } from './read-ahead.ts';
 
 /** Options of {@link startEmbeddedBroker}. */
 export interface EmbeddedBrokerOptions {
@@ -14,6 +15,12 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** Largest accepted payload in bytes; bigger frames are rejected as OVERSIZE. @default 1024 */
   maxPayload?: number;
+  /**
+   * Uplinks per connection that may wait for their commit while the broker reads on (see
+   * read-ahead.ts); 0 = aedes's own behaviour (the next chunk waits for every PUBACK of this one).
+   * @default 1024
+   */
+  readAhead?: number;
   /** aedes drainTimeout: a stalled subscriber is dropped after this many ms. @default 5000 */
   drainTimeoutMs?: number;
   /** Called with infrastructure faults (the client is disconnected and retries). */
@@ -30,6 +37,7 @@ type ReplyFn = (titleHex: string, reply: Uint8Array) => void;
 
 function authorizePublishWith(opts: EmbeddedBrokerOptions, onReply: ReplyFn) {
   const maxPayload = opts.maxPayload ?? 1024;
+  const readAhead = createReadAhead(opts.readAhead ?? 1024);
   return (client: Client | null, packet: PublishPacket, cb: (e?: Error | null) => void): void => {
     if (client === null) return cb(null); // the platform's own downlink publishes
     const parsed = parseUplinkTopic(packet.topic);
@@ -45,15 +53,19 @@ function authorizePublishWith(opts: EmbeddedBrokerOptions, onReply: ReplyFn) {
       opts.sink.recordRejection('OVERSIZE', meta);
       return cb(null);
     }
-    opts.sink.handleFrame(payload, meta).then(
+    const settled = opts.sink.handleFrame(payload, meta);
+    const reattach = readAhead.detach(client);
+    settled.then(
       // A rejected frame is acknowledged too: resending it can never succeed, and a REPLAY of a frame
       // whose first PUBACK was lost must be acknowledged so the terminal stops resending it.
       (out) => {
         if (out.ok && out.reply !== undefined) onReply(parsed.title, out.reply);
+        reattach();
         cb(null);
       },
       (e: unknown) => {
         opts.onError?.(e);
+        reattach();
         cb(e instanceof Error ? e : new Error('ingest failed')); // aedes closes the client: no PUBACK
       },
     );
