@@ -90,7 +90,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   sendReply = (title, reply) => {
     publishTo(aedes, toDownlinkTopic(title), reply).catch((e: unknown) => opts.onError?.(e));
   };
-  const server = createServer((socket) => aedes.handle(socket));
+  // TCP_NODELAY: a PUBACK (4 bytes) goes out at once instead of waiting for the peer's ACK of the
+  // previous segment (Nagle); in the bench that is +8–18 % for the raw broker, +10–16 % end to end.
+  const server = createServer({ noDelay: true }, (socket) => aedes.handle(socket));
   const port = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1').catch(async (e: unknown) => {
     await new Promise<void>((resolve) => aedes.close(() => resolve())); // stop its heartbeat timer
     throw e;
