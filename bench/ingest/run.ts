@@ -23,6 +23,8 @@ import { median, type Job } from './load.ts';
  */
 const CONNECTIONS = Number(process.env.GRIDTRUST_BENCH_CONNECTIONS ?? 8);
 const ROUNDS = 5;
+/** The targets (ratios measured in the same run). */
+const TARGETS = { endToEndVsRawBroker: 0.7, pipelineVsRawAead: 0.5 } as const;
 
 function makeJobs(terminals: readonly Terminal[], perTerminal: number, fcFrom: number): Job[] {
   const jobs: Job[] = [];
@@ -207,6 +209,12 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
       pipeline: stream.perSec.map(Math.round),
       pipelineBurst: burst.perSec.map(Math.round),
     },
-    targets: { endToEndVsRawBroker: 0.7, pipelineVsRawAead: 0.5 },
+    targets: TARGETS,
+    meetsTargets: {
+      endToEndVsRawBroker: broker.endToEndVsRawBroker >= TARGETS.endToEndVsRawBroker,
+      directEndToEndVsRawBroker:
+        'endToEndVsRawBroker' in direct ? direct.endToEndVsRawBroker >= TARGETS.endToEndVsRawBroker : null,
+      pipelineVsRawAead: ratio3(pipeline / rawAead) >= TARGETS.pipelineVsRawAead,
+    },
   };
 }
