@@ -9,6 +9,8 @@ import type { Client } from 'aedes';
 interface AedesReadGate {
   _parsingBatch: number;
   _nextBatch: () => void;
+  /** Set while aedes handles the client's CONNECT; `_nextBatch` then returns without counting down. */
+  _paused?: boolean;
 }
 
 function readGate(client: Client): AedesReadGate | undefined {
@@ -50,8 +52,13 @@ export function createReadAhead(limit: number) {
       if (st.toRelease++ === 0) {
         const s = st;
         queueMicrotask(() => {
-          gate._parsingBatch -= s.toRelease - 1;
+          const k = s.toRelease;
           s.toRelease = 0;
+          if (gate._paused === true) {
+            gate._parsingBatch -= k; // aedes's resume() reads on
+            return;
+          }
+          gate._parsingBatch -= k - 1;
           gate._nextBatch(); // the last count-down: reads the next chunk when nothing else holds it
         });
       }
