@@ -47,10 +47,10 @@ export function createReadAhead(limit: number) {
       if (st === undefined) state.set(client, (st = { pending: 0, toRelease: 0 }));
       if (st.pending >= limit) return noop;
       st.pending++;
+      const s = st;
       // Counted down once per chunk, deferred: reading the next chunk parses and handles its
       // packets, which must not run inside the authorizePublish of this one.
-      if (st.toRelease++ === 0) {
-        const s = st;
+      if (s.toRelease++ === 0) {
         queueMicrotask(() => {
           const k = s.toRelease;
           s.toRelease = 0;
@@ -62,7 +62,6 @@ export function createReadAhead(limit: number) {
           gate._nextBatch(); // the last count-down: reads the next chunk when nothing else holds it
         });
       }
-      const s = st;
       return () => {
         s.pending--;
         gate._parsingBatch++; // aedes counts this publish done once more after its PUBACK
