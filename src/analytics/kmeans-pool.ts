@@ -1,7 +1,6 @@
 // Executors that run the k-means kernels over row shards: inline (one thread) or worker_threads (all cores).
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../core/index.ts';
 import { createShard, type Matrix, type Shard, type StepInput, type StepOutput } from './kmeans-kernel.ts';
 import { runStep } from './kmeans-step.ts';
 
@@ -59,14 +58,8 @@ function toShared(data: Matrix): Matrix {
  * the tsx loader (resolved from this package), so this works from the CLI and from vitest alike.
  */
 export function createWorkerExecutor(threads: number): KmeansExecutor {
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
-    /\.cjs$/,
-    '.mjs',
-  );
-  const url = new URL('./kmeans-worker.ts', import.meta.url).href;
-  // An eval bootstrap registers tsx in the worker, then loads the TypeScript kernel.
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-  const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(boot, { eval: true }));
+  const entry = new URL('./kmeans-worker.ts', import.meta.url);
+  const workers = Array.from({ length: Math.max(1, threads) }, () => startTsWorker(entry));
   const call = <T>(w: Worker, msg: unknown): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const onError = (e: Error): void => {

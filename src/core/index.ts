@@ -15,3 +15,5 @@ export type {
 } from './brand.ts';
 export type { ErrorCode, GridtrustErrorOptions } from './errors.ts';
 export { GridtrustError, isGridtrustError } from './errors.ts';
+export type { TsWorkerOptions } from './ts-worker.ts';
+export { startTsWorker } from './ts-worker.ts';

@@ -1,7 +1,7 @@
 // Opens SGT1 frames on a worker thread, batched per event-loop turn, so the main thread keeps serving
 // the transports: the ingest pipeline's AEAD step (ingest FrameOpener port) on the second core.
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../core/index.ts';
 import type { Suite } from '../protocol/index.ts';
 import { PlatformError } from './errors.ts';
 import { KEY_BYTES, type AeadReply } from './aead-codec.ts';
@@ -20,12 +20,6 @@ interface Item {
   readonly resolve: (pt: Buffer | undefined) => void;
   readonly reject: (e: Error) => void;
 }
-
-/* The worker body is TypeScript; this CommonJS bootstrap loads it through tsx (CLI, vitest, node). */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-require(workerData.tsx).require(workerData.entry, workerData.entry);
-`;
 
 /** Queues the frames of one event-loop turn and sends them as one packed, transferred batch. */
 class BatchingOpener {
@@ -109,12 +103,7 @@ class BatchingOpener {
 }
 
 function spawn(): Promise<Worker> {
-  const req = createRequire(import.meta.url);
-  const entry = new URL('./aead-worker.ts', import.meta.url).pathname;
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: { tsx: req.resolve('tsx/cjs/api'), entry },
-  });
+  const worker = startTsWorker(new URL('./aead-worker.ts', import.meta.url));
   return new Promise((resolve, reject) => {
     worker.once('error', (cause) =>
       reject(

@@ -1,6 +1,6 @@
 // Runs trial jobs across worker threads (one per core by default), in-process when workers = 1.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../core/index.ts';
 import type { TrialResult } from '../../trust/index.ts';
 import { runJob, type TrialJob } from './jobs.ts';
 
@@ -8,13 +8,6 @@ export interface PoolOptions {
   /** @default os.availableParallelism() */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
-}
-
-/** Worker bootstrap: registers tsx in the worker, then loads the TypeScript entry (no build step). */
-function bootstrap(): string {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./trial-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
 type Reply = { id: number; result?: TrialResult; error?: string };
@@ -32,7 +25,8 @@ export async function runJobs(jobs: readonly TrialJob[], opts: PoolOptions = {})
     return results;
   }
   let next = 0;
-  const workers = Array.from({ length: n }, () => new Worker(bootstrap(), { eval: true }));
+  const entry = new URL('./trial-worker.ts', import.meta.url);
+  const workers = Array.from({ length: n }, () => startTsWorker(entry));
   try {
     await Promise.all(
       workers.map(

@@ -1,19 +1,10 @@
 // The single group-commit layer: batches queue on the main thread and go to the write worker as one packed group.
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../core/index.ts';
 import { StorageError, type StorageErrorCode } from '../errors.ts';
 import type { CommitBatch, CommitResult, GroupCommitOptions } from '../types.ts';
 import { groupTransfers, packGroup } from './write-codec.ts';
 import type { WireError, WriteReply, WriteWorkerData } from './write-worker.ts';
-
-/*
- * The worker body is TypeScript (write-worker.ts, sharing the write code with the rest of the store);
- * this CommonJS bootstrap loads it through tsx so it runs the same under the CLI, vitest and plain node.
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-require(workerData.tsx).require(workerData.entry, workerData.entry);
-`;
 
 interface Pending {
   readonly batch: CommitBatch;
@@ -50,12 +41,8 @@ function fromWire(e: WireError): StorageError {
 }
 
 function spawn(data: WriteWorkerData): Promise<Worker> {
-  const req = createRequire(import.meta.url);
-  const entry = new URL('./write-worker.ts', import.meta.url).pathname;
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: { ...data, tsx: req.resolve('tsx/cjs/api'), entry },
-  });
+  // The worker body is TypeScript, sharing the write code with the rest of the store.
+  const worker = startTsWorker(new URL('./write-worker.ts', import.meta.url), { workerData: data });
   return new Promise((resolve, reject) => {
     const fail = (e: unknown) =>
       reject(
