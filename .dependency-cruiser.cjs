@@ -26,8 +26,13 @@ module.exports = {
     },
     {
       name: 'workers-only-in-analytics',
+      comment:
+        'Domain code runs on the calling thread; only analytics shards work. core/ts-worker is the one shared way to start a TypeScript worker (for analytics and the adapters), not domain logic.',
       severity: 'error',
-      from: { path: '^src/(protocol|keys|tsm|trust|sim|ingest|core)/', pathNot: '\\.test\\.ts$' },
+      from: {
+        path: '^src/(protocol|keys|tsm|trust|sim|ingest|core)/',
+        pathNot: ['\\.test\\.ts$', '^src/core/ts-worker(\\.fixture)?\\.ts$'],
+      },
       to: { dependencyTypes: ['core'], path: '^(node:)?worker_threads$' },
     },
     {
