@@ -26,7 +26,8 @@ const ROUNDS = 5;
 /** The issue's targets (ratios measured in the same run). */
 const TARGETS = { endToEndVsRawBroker: 0.7, pipelineVsRawAead: 0.5 } as const;
 
-function makeJobs(terminals: readonly Terminal[], perTerminal: number, fcFrom: number): Job[] {
+/** Sealed frames for every terminal: `perTerminal` each, frame counters from `fcFrom`. */
+export function makeJobs(terminals: readonly Terminal[], perTerminal: number, fcFrom: number): Job[] {
   const jobs: Job[] = [];
   const keyCache = createKeyCache({ maxEntries: terminals.length * 2 });
   for (let k = 0; k < perTerminal; k++) {
