@@ -16,4 +16,4 @@ export type {
 export type { ErrorCode, GridtrustErrorOptions } from './errors.ts';
 export { GridtrustError, isGridtrustError } from './errors.ts';
 export type { TsWorkerOptions } from './ts-worker.ts';
-export { startTsWorker } from './ts-worker.ts';
+export { loadTsModule, startTsWorker } from './ts-worker.ts';

@@ -1,6 +1,6 @@
 // Worker threads whose entry is a TypeScript module, run without a build step (one bootstrap for all).
 import { createRequire } from 'node:module';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker, workerData, type WorkerOptions } from 'node:worker_threads';
 
 /*
  * A CommonJS bootstrap evaluated in the new thread: it loads the entry through tsx's require hook, so
@@ -31,4 +31,15 @@ export function startTsWorker(entry: URL, options: TsWorkerOptions = {}): Worker
     eval: true,
     workerData: { ...workerData, tsx, entry: entry.pathname },
   });
+}
+
+/**
+ * Loads a further TypeScript module from inside a thread that {@link startTsWorker} started (e.g. a
+ * module the parent names at run time), through the same tsx require hook. `entry` is a file path.
+ */
+export function loadTsModule(entry: string): unknown {
+  const { tsx } = workerData as { tsx?: string };
+  if (tsx === undefined) throw new Error('loadTsModule runs only in a thread started by startTsWorker');
+  const req = createRequire(entry);
+  return (req(tsx) as { require: (id: string, from: string) => unknown }).require(entry, entry);
 }

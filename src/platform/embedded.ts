@@ -4,6 +4,7 @@ import {
   createIngestPipeline,
   windowIdOf,
   type IngestPipeline,
+  type IngestReading,
   type ReplayWindowUpdate,
 } from '../ingest/index.ts';
 import { createKeyCache, type ReplayState, type VerifyContext } from '../protocol/index.ts';
@@ -22,9 +23,15 @@ import {
 import { startApi, type ApiDeps, type ApiServer } from '../api/index.ts';
 import type { SchemeName } from '../trust/index.ts';
 import type { PlatformConfig } from './config.ts';
-import { startAeadWorker, type AeadWorker } from './aead-offload.ts';
+import { startAeadWorker } from './aead-offload.ts';
+import { startIngestThread } from './ingest-thread.ts';
 import { ingestMetrics } from './metrics.ts';
-import { createTerminalCache, type RootKeyProvider, type TerminalCache } from './terminal-cache.ts';
+import {
+  createTerminalCache,
+  type RootKeyProvider,
+  type TerminalCache,
+  type TerminalEntry,
+} from './terminal-cache.ts';
 import { createTrustMonitor } from './trust-monitor.ts';
 import { startTrustCycles, type TrustCycleOptions, type TrustCycles } from './trust-cycles.ts';
 import type { TrustMonitor } from './trust-monitor.ts';
@@ -98,35 +105,67 @@ function createLateLoader(cache: TerminalCache): (id: TerminalId) => void {
   };
 }
 
-/** Builds the pipeline over the store with warmed windows and the terminal cache. */
+/** Where the pipeline runs: in the SQLite writer's thread (ADR 0010), or here with the AEAD worker. */
+interface BuiltPipeline {
+  pipeline: IngestPipeline;
+  /** Mirrors a terminal the cache (re)loaded into the pipeline's thread, when it has its own. */
+  onLoaded?: (e: TerminalEntry) => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the pipeline over the store with warmed windows and the terminal cache: inside the store's
+ * writer thread when it has one, else on this thread (AES-GCM opens on the AEAD worker).
+ */
 async function buildPipeline(
   o: EmbeddedPlatformOptions,
   cache: TerminalCache,
   bus: Bus,
-  aead: AeadWorker | undefined,
-): Promise<IngestPipeline> {
+): Promise<BuiltPipeline> {
   const windows = await loadWindows(o.store);
+  const onAccepted = (r: IngestReading) => void bus.publish(`readings.${r.terminal}`, r);
+  const onUnknownTerminal = createLateLoader(cache);
+  const { store, config } = o;
+  if (store.extendWriter !== undefined && config.aeadWorkers > 0) {
+    const thread = await startIngestThread({
+      store: { extendWriter: (entry, data) => store.extendWriter!(entry, data) },
+      clock: o.clock,
+      init: {
+        windows: [...windows.up].map(([id, w]) => [id, w.highest, w.bitmap] as const),
+        downlink: windows.down,
+        terminals: [...cache.entries()],
+        cycleMs: config.cycleMs,
+        maxFrameBytes: config.maxFrameBytes,
+        maxBatch: config.batchMaxFrames,
+      },
+      onAccepted,
+      onUnknownTerminal,
+    });
+    return { pipeline: thread, onLoaded: (e) => thread.putTerminal(e), close: () => Promise.resolve() };
+  }
+  const aead = config.aeadWorkers > 0 ? await startAeadWorker() : undefined;
   const verify: VerifyContext = {
     lookupTerminal: (id) => cache.lookupTerminal(id),
     keyStatus: (q) => cache.keyStatus(q),
     replay: windows.up,
     keyCache: createKeyCache({ maxEntries: 50_000 }),
     clock: o.clock,
-    maxFrameBytes: o.config.maxFrameBytes,
+    maxFrameBytes: config.maxFrameBytes,
   };
-  return createIngestPipeline({
+  const pipeline = createIngestPipeline({
     verify,
-    store: o.store,
-    cycleMs: o.config.cycleMs,
+    store,
+    cycleMs: config.cycleMs,
     isRefused: (id: TerminalId) => cache.isRefused(id),
     keysGeneration: () => cache.generation,
     downlinkSeed: windows.down,
     schedule: (fn) => setImmediate(fn),
-    maxBatch: o.config.batchMaxFrames,
+    maxBatch: config.batchMaxFrames,
     ...(aead !== undefined ? { openFrame: (k, suite, f) => aead.open(k, suite, f) } : {}),
-    onAccepted: (r) => void bus.publish(`readings.${r.terminal}`, r),
-    onUnknownTerminal: createLateLoader(cache),
+    onAccepted,
+    onUnknownTerminal,
   });
+  return { pipeline, close: async () => aead?.close() };
 }
 
 interface Listeners {
@@ -182,11 +221,14 @@ async function startListeners(
 export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise<EmbeddedPlatform> {
   const log = o.log ?? (() => undefined);
   const bus = createInProcessBus((e) => log(`bus subscriber failed: ${String(e)}`));
-  const cache = createTerminalCache(o.store, o.rootKeyOf);
+  // Terminals (re)loaded later (late loader, quarantine, release) reach the pipeline's thread too.
+  const mirror: { to?: ((e: TerminalEntry) => void) | undefined } = {};
+  const cache = createTerminalCache(o.store, o.rootKeyOf, { onLoaded: (e) => mirror.to?.(e) });
   log(`loaded ${await cache.refresh()} terminals`);
-  // The transports keep the main thread; AES-GCM opens run on the second core.
-  const aead = o.config.aeadWorkers > 0 ? await startAeadWorker() : undefined;
-  const pipeline = await buildPipeline(o, cache, bus, aead);
+  // The transports keep the main thread; verification and writes run on the second core.
+  const built = await buildPipeline(o, cache, bus);
+  mirror.to = built.onLoaded;
+  const pipeline = built.pipeline;
   const onError = (e: unknown) =>
     log(`ingest fault (frame not acknowledged): ${e instanceof Error ? e.message : String(e)}`);
   const l = await startListeners(o, {
@@ -194,7 +236,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     onError,
     apiDeps: apiDeps(o.store, pipeline, cache),
   }).catch(async (e: unknown) => {
-    await aead?.close();
+    await built.close();
     throw e;
   });
   const cycles: TrustCycles = startTrustCycles({
@@ -235,7 +277,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
       for (const x of l.opened) await x.close().catch(onError);
       await cycles.stop();
       await pipeline.flush();
-      await aead?.close();
+      await built.close();
       await bus.close();
       await o.store.close();
     },

@@ -1,4 +1,5 @@
 // The store port: every record the platform persists, and the atomic ingestion batch.
+import type { MessagePort } from 'node:worker_threads';
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 import type { IngestReading } from '../ingest/index.ts';
 import type { AuditInput, RegistryStore, TerminalStatus } from '../keys/index.ts';
@@ -165,6 +166,12 @@ export interface Store extends RegistryStore {
    * writes nothing) when the batch is invalid, e.g. a reading of an unknown terminal.
    */
   commitBatch(batch: CommitBatch): Promise<CommitResult>;
+  /**
+   * Only a store with one writer thread (SQLite): runs the module at `entry` inside that thread as a
+   * writer extension (sqlite/writer-extension.ts), which commits batches there synchronously; resolves
+   * to this side of its message channel. Absent elsewhere: callers then commit with `commitBatch`.
+   */
+  extendWriter?(entry: URL, data: unknown): Promise<MessagePort>;
   queryReadings(query: ReadingQuery): Promise<Reading[]>;
   countReadings(terminal?: TerminalId): Promise<number>;
   aggregateReadings(query: AggregateQuery): Promise<AggregateBucket[]>;

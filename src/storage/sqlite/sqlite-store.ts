@@ -151,6 +151,7 @@ function buildStore(
     // Evidence the write worker still sums in memory is written first (read-your-writes).
     getEvidence: (f: Parameters<Store['getEvidence']>[0] = {}) =>
       live(() => committer.sync().then(() => getEvidenceSql(reader, f))),
+    extendWriter: (entry, data) => live(() => committer.extend(entry, data)),
     commitBatch: (batch) =>
       live(() => {
         validateBatch(batch);

@@ -1,10 +1,11 @@
 // The single group-commit layer: batches queue on the main thread and go to the write worker as one packed group.
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../core/index.ts';
-import { StorageError, type StorageErrorCode } from '../errors.ts';
+import { StorageError } from '../errors.ts';
 import type { CommitBatch, CommitResult, GroupCommitOptions } from '../types.ts';
 import { groupTransfers, packGroup } from './write-codec.ts';
-import type { WireError, WriteReply, WriteWorkerData } from './write-worker.ts';
+import { fromWire } from './wire-error.ts';
+import type { WriteReply, WriteWorkerData } from './write-worker.ts';
 
 interface Pending {
   readonly batch: CommitBatch;
@@ -20,27 +21,18 @@ export interface WriteClient {
   flush(): Promise<void>;
   /** Flushes, then has the worker write the evidence it holds in memory (read-your-writes for evidence). */
   sync(): Promise<void>;
+  /**
+   * Attaches the writer extension at `entry` (writer-extension.ts) in the worker, with `data`;
+   * resolves to this side of its message channel.
+   */
+  extend(entry: URL, data: unknown): Promise<MessagePort>;
   /** Flushes, then closes the worker's connection and stops it. */
   close(): Promise<void>;
-  /** Transactions committed so far. */
+  /** Group transactions committed so far (by the worker, also those of a writer extension). */
   readonly groups: number;
 }
 
-const KNOWN_CODES = new Set<string>([
-  'GT_ERR_STORAGE_INVALID_BATCH',
-  'GT_ERR_STORAGE_UNKNOWN_TERMINAL',
-  'GT_ERR_STORAGE_DUPLICATE',
-  'GT_ERR_STORAGE_WRITE',
-]);
-
-/** Rebuilds the worker's error on this side of the thread boundary. */
-function fromWire(e: WireError): StorageError {
-  const code = (KNOWN_CODES.has(e.code) ? e.code : 'GT_ERR_STORAGE_WRITE') as StorageErrorCode;
-  const hint = e.hint ?? 'check free disk space and that no other process holds a write lock on the database';
-  return new StorageError(code, e.message, { hint });
-}
-
-function spawn(data: WriteWorkerData): Promise<Worker> {
+function spawn(data: WriteWorkerData & { counters: Int32Array }): Promise<Worker> {
   // The worker body is TypeScript, sharing the write code with the rest of the store.
   const worker = startTsWorker(new URL('./write-worker.ts', import.meta.url), { workerData: data });
   return new Promise((resolve, reject) => {
@@ -86,16 +78,22 @@ class WorkerGroupCommitter implements WriteClient {
   private failure: StorageError | undefined;
   private idle: (() => void)[] = [];
   private readonly syncs = new Map<number, () => void>();
-  groups = 0;
+  private readonly extending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
   constructor(
     private readonly worker: Worker,
     private readonly g: Grouping,
+    /** [0]: groups the worker committed (it counts; this side only reads). */
+    private readonly counters: Int32Array,
   ) {
     worker.unref();
     worker.on('message', (m: WriteReply) => this.onReply(m));
     worker.on('error', (e) => this.failAll(workerGone('crashed', e)));
     worker.on('exit', (code) => this.failAll(workerGone(`exited (${code})`)));
+  }
+
+  get groups(): number {
+    return Atomics.load(this.counters, 0);
   }
 
   submit(batch: CommitBatch, items: number): Promise<CommitResult> {
@@ -127,6 +125,23 @@ class WorkerGroupCommitter implements WriteClient {
       this.worker.ref();
       this.worker.postMessage({ type: 'sync', id });
     });
+  }
+
+  async extend(entry: URL, data: unknown): Promise<MessagePort> {
+    if (this.failure !== undefined) throw this.failure;
+    const { port1, port2 } = new MessageChannel();
+    const id = this.nextId++;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.extending.set(id, { resolve, reject });
+        this.worker.ref();
+        this.worker.postMessage({ type: 'extend', id, entry: entry.pathname, data, port: port2 }, [port2]);
+      });
+    } catch (e) {
+      port1.close();
+      throw e;
+    }
+    return port1;
   }
 
   async close(): Promise<void> {
@@ -171,6 +186,15 @@ class WorkerGroupCommitter implements WriteClient {
 
   /** The worker answered after COMMIT (or after the transaction failed): settle that group's callers. */
   private onReply(m: WriteReply): void {
+    if (m.type === 'extended' || m.type === 'failed') {
+      const ext = this.extending.get(m.id);
+      if (ext !== undefined) {
+        this.extending.delete(m.id);
+        if (m.type === 'failed') ext.reject(fromWire(m.error));
+        else ext.resolve();
+        return this.settleIdle();
+      }
+    }
     if (m.type === 'synced') {
       this.syncs.get(m.id)?.();
       this.syncs.delete(m.id);
@@ -180,7 +204,6 @@ class WorkerGroupCommitter implements WriteClient {
     const ps = this.inFlight.get(m.id) ?? [];
     this.inFlight.delete(m.id);
     if (m.type === 'done') {
-      this.groups += 1;
       m.outcomes.forEach((o, i) => (o.ok ? ps[i]?.resolve(o.value) : ps[i]?.reject(fromWire(o.error))));
     } else {
       const e = fromWire(m.error);
@@ -199,6 +222,8 @@ class WorkerGroupCommitter implements WriteClient {
     this.failure ??= e;
     for (const resolve of this.syncs.values()) resolve(); // nothing more can be written
     this.syncs.clear();
+    for (const x of this.extending.values()) x.reject(e);
+    this.extending.clear();
     for (const p of [...[...this.inFlight.values()].flat(), ...this.queue]) p.reject(e);
     this.inFlight.clear();
     this.queue = [];
@@ -207,7 +232,8 @@ class WorkerGroupCommitter implements WriteClient {
   }
 
   private settleIdle(): void {
-    if (this.inFlight.size > 0 || this.queue.length > 0 || this.syncs.size > 0) return;
+    const busy = this.inFlight.size + this.queue.length + this.syncs.size + this.extending.size;
+    if (busy > 0) return;
     this.worker.unref();
     const waiters = this.idle;
     this.idle = [];
@@ -227,11 +253,16 @@ export async function startWriteWorker(
   data: WriteWorkerData,
   options: GroupCommitOptions = {},
 ): Promise<WriteClient> {
-  const worker = await spawn(data);
-  return new WorkerGroupCommitter(worker, {
-    maxItems: options.maxItems ?? 4000,
-    maxDelayMs: options.maxDelayMs ?? 0,
-    maxInFlight: options.maxInFlight ?? 2,
-    eagerItems: options.eagerItems ?? 512,
-  });
+  const counters = new Int32Array(new SharedArrayBuffer(4));
+  const worker = await spawn({ ...data, counters });
+  return new WorkerGroupCommitter(
+    worker,
+    {
+      maxItems: options.maxItems ?? 4000,
+      maxDelayMs: options.maxDelayMs ?? 0,
+      maxInFlight: options.maxInFlight ?? 2,
+      eagerItems: options.eagerItems ?? 512,
+    },
+    counters,
+  );
 }

@@ -1,24 +1,24 @@
 // Write worker body: owns the write connection; each packed group is one IMMEDIATE transaction, answered after COMMIT.
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
-import { GridtrustError } from '../../core/index.ts';
-import type { PackedGroup } from './write-codec.ts';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { loadTsModule } from '../../core/index.ts';
+import { validateBatch } from '../validate.ts';
+import { packGroup, type PackedGroup } from './write-codec.ts';
 import { EvidenceBuffer } from './evidence-buffer.ts';
 import { ReadingInbox, type InboxOptions } from './reading-inbox.ts';
 import { ReplayWindows } from './replay-windows.ts';
 import { applyBatches, forgetUncommitted, type BatchOutcome, type WriterMemory } from './write-group.ts';
 import { prepareWriteOps, type WriteOps } from './write-ops.ts';
+import { fromWire, toWire, type WireError } from './wire-error.ts';
+import type { AttachWriterExtension, WriterHost } from './writer-extension.ts';
 
 /** What the main thread sends. */
 export type WriteRequest =
-  { type: 'group'; id: number; group: PackedGroup } | { type: 'sync'; id: number } | { type: 'close' };
-
-/** A batch's failure, as data (errors do not cross threads with their class). */
-export interface WireError {
-  code: string;
-  message: string;
-  hint?: string | undefined;
-}
+  | { type: 'group'; id: number; group: PackedGroup }
+  | { type: 'sync'; id: number }
+  /** Loads the module at path `entry` and attaches it (writer-extension.ts) with its own port. */
+  | { type: 'extend'; id: number; entry: string; data: unknown; port: MessagePort }
+  | { type: 'close' };
 
 /** What the worker answers. */
 export type WriteReply =
@@ -30,6 +30,7 @@ export type WriteReply =
     }
   | { type: 'failed'; id: number; error: WireError }
   | { type: 'synced'; id: number }
+  | { type: 'extended'; id: number }
   | { type: 'fatal'; error: WireError }
   | { type: 'closed' };
 
@@ -38,16 +39,10 @@ export interface WriteWorkerData {
   path: string;
   synchronous: 'full' | 'normal';
   inbox?: InboxOptions | undefined;
+  /** Shared with the main thread: [0] counts committed group transactions. */
+  counters?: Int32Array | undefined;
   /** Longest time summed evidence waits in memory before it is written (ms). @default 200 */
   evidenceFlushMs?: number | undefined;
-}
-
-function toWire(e: unknown): WireError {
-  if (e instanceof GridtrustError) {
-    const err = e as GridtrustError;
-    return { code: err.code, message: err.message, hint: err.hint };
-  }
-  return { code: 'GT_ERR_STORAGE_WRITE', message: e instanceof Error ? e.message : String(e) };
 }
 
 function openWriteConnection(data: WriteWorkerData): Database.Database {
@@ -71,6 +66,7 @@ function createGroupRunner(
   ops: WriteOps,
   mem: WriterMemory,
   evidence: EvidenceBuffer,
+  counters: Int32Array | undefined,
 ) {
   // Fast path: the whole group at once; on any failure nothing was written and each batch is redone
   // in its own SAVEPOINT so that an invalid batch fails only its caller.
@@ -90,11 +86,13 @@ function createGroupRunner(
     try {
       try {
         const out = fast.immediate(g);
+        if (counters) Atomics.add(counters, 0, 1);
         evidence.add(g, 0, g.batches); // committed: its evidence joins the buffer
         return { type: 'done', id, outcomes: out.map((value) => ({ ok: true, value })) };
       } catch {
         forgetUncommitted(mem);
         const outcomes = isolated.immediate(g);
+        if (counters) Atomics.add(counters, 0, 1);
         outcomes.forEach((o, i) => o.ok && evidence.add(g, i, i + 1));
         return { type: 'done', id, outcomes };
       }
@@ -170,19 +168,60 @@ function createMergeScheduler(
   };
 }
 
+/** The host an extension commits through: one batch, one group, the same runner as the main thread's. */
+function createHost(run: ReturnType<typeof createGroupRunner>, afterGroup: () => void): WriterHost {
+  return {
+    commit(batch) {
+      validateBatch(batch);
+      const r = run(0, packGroup([batch]));
+      afterGroup();
+      if (r.type === 'failed') throw fromWire(r.error);
+      const o = r.type === 'done' ? r.outcomes[0] : undefined;
+      if (o === undefined) throw fromWire({ code: 'GT_ERR_STORAGE_WRITE', message: 'no outcome' });
+      if (!o.ok) throw fromWire(o.error);
+      return o.value;
+    },
+  };
+}
+
+/** Loads and attaches an extension; its port is closed when the store closes. */
+function extend(host: WriterHost, m: Extract<WriteRequest, { type: 'extend' }>, ports: MessagePort[]): void {
+  const mod = loadTsModule(m.entry) as { attachWriterExtension?: AttachWriterExtension };
+  if (typeof mod.attachWriterExtension !== 'function')
+    throw new Error(`${m.entry} does not export attachWriterExtension`);
+  mod.attachWriterExtension(host, m.port, m.data);
+  ports.push(m.port);
+}
+
 function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): void {
   const db = openWriteConnection(data);
   const ops = prepareWriteOps(db);
   const inbox = new ReadingInbox(db);
   const mem: WriterMemory = { known: new Set(), windows: new ReplayWindows(ops, inbox), inbox };
   const evidence = new EvidenceBuffer();
-  const run = createGroupRunner(db, ops, mem, evidence);
+  const run = createGroupRunner(db, ops, mem, evidence, data.counters);
   const evidenceWrites = createEvidenceFlusher(db, ops, evidence, data.evidenceFlushMs ?? 200);
   const merges = createMergeScheduler(db, mem, { ...data.inbox, onIdle: evidenceWrites.flush });
   merges.afterGroup(); // rows left in the inbox by an earlier run are merged once idle
+  const afterGroup = (): void => {
+    evidenceWrites.flushIfDue();
+    merges.afterGroup();
+  };
+  const host = createHost(run, afterGroup);
+  const extensions: MessagePort[] = [];
   port.on('message', (m: WriteRequest) => {
     switch (m.type) {
+      case 'extend':
+        try {
+          extend(host, m, extensions);
+          port.postMessage({ type: 'extended', id: m.id } satisfies WriteReply);
+        } catch (e) {
+          m.port.close();
+          port.postMessage({ type: 'failed', id: m.id, error: toWire(e) } satisfies WriteReply);
+        }
+        return;
       case 'close':
+        for (const p of extensions) p.close();
         merges.stop();
         evidenceWrites.flush();
         db.close();
@@ -194,8 +233,7 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
         return;
       case 'group':
         port.postMessage(run(m.id, m.group));
-        evidenceWrites.flushIfDue();
-        merges.afterGroup();
+        afterGroup();
     }
   });
   port.postMessage({ type: 'ready' } satisfies WriteReply);

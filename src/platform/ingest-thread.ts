@@ -1,0 +1,219 @@
+// The platform's side of the ingest thread (ADR 0010): an IngestPipeline that hands each turn's frames
+// to the pipeline running inside the SQLite write worker, and answers each frame once it committed.
+import type { MessagePort } from 'node:worker_threads';
+import type { Clock, TerminalId } from '../core/index.ts';
+import type {
+  IngestOutcome,
+  IngestPipeline,
+  IngestReading,
+  IngestRejectReason,
+  IngestStats,
+} from '../ingest/index.ts';
+import type { Store } from '../storage/index.ts';
+import { PlatformError } from './errors.ts';
+import {
+  CODE,
+  type FromIngestThread,
+  type IngestThreadInit,
+  type SealRequest,
+  type ThreadNews,
+  type ToIngestThread,
+} from './ingest-thread-codec.ts';
+import type { TerminalEntry } from './terminal-cache.ts';
+
+/** The pipeline plus what the platform tells the thread. */
+export interface IngestThread extends IngestPipeline {
+  /** Mirrors a terminal (re)loaded by the platform's cache (start, late loader, quarantine, release). */
+  putTerminal(e: TerminalEntry): void;
+}
+
+/** Options of {@link startIngestThread}. */
+export interface IngestThreadOptions {
+  /** A store with a writer thread (`extendWriter`). */
+  store: Required<Pick<Store, 'extendWriter'>>;
+  init: IngestThreadInit;
+  clock: Clock;
+  /** Most frames per message to the thread (each message is one group commit there). @default 512 */
+  maxFrames?: number;
+  /** Called with each accepted reading once it is durable (e.g. to publish it on the bus). */
+  onAccepted?: (r: IngestReading) => void;
+  /** Called with each title the thread did not know (e.g. to load a terminal added meanwhile). */
+  onUnknownTerminal?: (id: TerminalId) => void;
+}
+
+interface Queued {
+  readonly frame: Uint8Array;
+  readonly title: string | undefined;
+  readonly resolve: (o: IngestOutcome) => void;
+  readonly reject: (e: Error) => void;
+}
+
+type Waiter = { resolve: (m: FromIngestThread) => void; reject: (e: Error) => void };
+
+const OK: IngestOutcome = Object.freeze({ ok: true });
+
+const stopped = (): PlatformError =>
+  new PlatformError('GT_ERR_PLATFORM_START', 'the ingest thread stopped (the store was closed)', {
+    hint: 'restart the platform; frames not acknowledged are resent by their terminals',
+  });
+
+class ThreadPipeline implements IngestThread {
+  private queue: Queued[] = [];
+  private bytes = 0;
+  private scheduled = false;
+  private nextId = 1;
+  private readonly frames = new Map<number, Queued[]>();
+  private readonly requests = new Map<number, Waiter>();
+  private failure: Error | undefined;
+  private cached: IngestStats = { accepted: 0, rejected: {}, commits: 0, committedFrames: 0 };
+  private readonly refusals = new Map<IngestRejectReason, IngestOutcome>();
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly o: IngestThreadOptions,
+  ) {
+    port.on('message', (m: FromIngestThread) => this.onMessage(m));
+    port.on('close', () => this.failAll(stopped()));
+    port.unref();
+  }
+
+  handleFrame(frame: Uint8Array, meta: { topicTitle?: string }): Promise<IngestOutcome> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ frame, title: meta.topicTitle, resolve, reject });
+      this.bytes += 2 + frame.length;
+      if (this.queue.length >= (this.o.maxFrames ?? 512)) this.dispatch();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.dispatch());
+      }
+    });
+  }
+
+  recordRejection(reason: IngestRejectReason, meta: { topicTitle?: string }): void {
+    // Counted here at once (metrics); the thread's next stats include it.
+    this.cached.rejected[reason] = (this.cached.rejected[reason] ?? 0) + 1;
+    const title = meta.topicTitle;
+    this.send({ t: 'reject', reason, now: this.o.clock.now(), ...(title === undefined ? {} : { title }) });
+  }
+
+  stats(): IngestStats {
+    return { ...this.cached, rejected: { ...this.cached.rejected } };
+  }
+
+  async flush(): Promise<void> {
+    this.dispatch();
+    if (this.failure !== undefined) return;
+    await this.request((id) => ({ t: 'flush', id, now: this.o.clock.now() }));
+  }
+
+  async sealDownlinkFor(terminal: TerminalId, seal: SealRequest) {
+    const m = await this.request((id) => ({ t: 'seal', id, terminal, seal }));
+    if (m.t !== 'sealed' || m.result === undefined) throw new Error(m.t === 'sealed' ? m.error : 'no answer');
+    return m.result;
+  }
+
+  putTerminal(e: TerminalEntry): void {
+    this.send({ t: 'terminals', entries: [e] });
+  }
+
+  private send(m: ToIngestThread, transfer: ArrayBuffer[] = []): void {
+    if (this.failure === undefined) this.port.postMessage(m, transfer);
+  }
+
+  private request(make: (id: number) => ToIngestThread): Promise<FromIngestThread> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.requests.set(id, { resolve, reject });
+      this.port.ref();
+      this.send(make(id));
+    });
+  }
+
+  private dispatch(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0 || this.failure !== undefined) return;
+    const items = this.queue;
+    const buf = new ArrayBuffer(this.bytes);
+    this.queue = [];
+    this.bytes = 0;
+    const u8 = new Uint8Array(buf);
+    let o = 0;
+    for (const it of items) {
+      u8[o] = it.frame.length >>> 8;
+      u8[o + 1] = it.frame.length & 0xff;
+      u8.set(it.frame, o + 2);
+      o += 2 + it.frame.length;
+    }
+    const id = this.nextId++;
+    this.frames.set(id, items);
+    this.port.ref();
+    const titles = items.map((it) => it.title);
+    this.send({ t: 'frames', id, now: this.o.clock.now(), n: items.length, buf, titles }, [buf]);
+  }
+
+  private onMessage(m: FromIngestThread): void {
+    if (m.t === 'done') this.settleFrames(m);
+    else {
+      this.requests.get(m.id)?.resolve(m);
+      this.requests.delete(m.id);
+    }
+    if (m.t !== 'sealed') this.apply(m.news);
+    if (this.frames.size === 0 && this.requests.size === 0) this.port.unref();
+  }
+
+  private settleFrames(m: Extract<FromIngestThread, { t: 'done' }>): void {
+    const items = this.frames.get(m.id) ?? [];
+    this.frames.delete(m.id);
+    let reply = 0;
+    let reason = 0;
+    let error = 0;
+    items.forEach((it, i) => {
+      const code = m.codes[i];
+      if (code === CODE.OK) it.resolve(OK);
+      else if (code === CODE.REPLY) it.resolve({ ok: true, reply: m.replies[reply++]! });
+      else if (code === CODE.REJECTED) it.resolve(this.refusal(m.reasons[reason++]!));
+      else it.reject(new Error(m.errors[error++] ?? 'the ingest thread did not answer this frame'));
+    });
+  }
+
+  private refusal(reason: IngestRejectReason): IngestOutcome {
+    let r = this.refusals.get(reason);
+    if (r === undefined) this.refusals.set(reason, (r = Object.freeze({ ok: false, reason })));
+    return r;
+  }
+
+  private apply(news: ThreadNews): void {
+    this.cached = news.stats;
+    for (const r of news.readings) {
+      try {
+        this.o.onAccepted?.(r);
+      } catch {
+        // The reading is durable and acknowledged regardless (IngestPipelineOptions.onAccepted).
+      }
+    }
+    for (const id of news.unknown) this.o.onUnknownTerminal?.(id);
+  }
+
+  private failAll(e: Error): void {
+    this.failure ??= e;
+    for (const items of [...this.frames.values(), this.queue]) for (const it of items) it.reject(e);
+    for (const w of this.requests.values()) w.reject(e);
+    this.frames.clear();
+    this.requests.clear();
+    this.queue = [];
+  }
+}
+
+/** Starts the pipeline in the store's writer thread (the store must offer `extendWriter`). */
+export async function startIngestThread(o: IngestThreadOptions): Promise<IngestThread> {
+  const entry = new URL('./ingest-thread-worker.ts', import.meta.url);
+  const port = await o.store.extendWriter(entry, o.init).catch((cause: unknown) => {
+    throw new PlatformError('GT_ERR_PLATFORM_START', 'cannot start the ingest thread', {
+      hint: 'set GRIDTRUST_AEAD_WORKERS=0 (or aeadWorkers: 0) to verify frames on the main thread; the cause says more',
+      cause,
+    });
+  });
+  return new ThreadPipeline(port, o);
+}
