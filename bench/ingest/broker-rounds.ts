@@ -35,7 +35,7 @@ export interface BrokerPlan {
 }
 
 /** The embedded platform on a fresh data directory, with the fleet provisioned (K_root wrapped). */
-export async function startPlatform(terminals: readonly Terminal[]) {
+export async function startPlatform(terminals: readonly Terminal[], flags: Record<string, unknown> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-ingest-'));
   const store = await openSqliteStore({ path: join(dir, 'gridtrust.db') });
   const clock = createSystemClock();
@@ -44,7 +44,9 @@ export async function startPlatform(terminals: readonly Terminal[]) {
     registry,
     terminals.map((t) => ({ id: t.id, rootKey: t.rootKey, type: 'smart-meter' })),
   );
-  const config = resolvePlatformConfig({ flags: { dataDir: dir, mqttPort: 0, coapPort: 0, httpPort: 0 } });
+  const config = resolvePlatformConfig({
+    flags: { ...flags, dataDir: dir, mqttPort: 0, coapPort: 0, httpPort: 0 },
+  });
   const platform = await startEmbeddedPlatform({
     config,
     store,

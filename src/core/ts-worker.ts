@@ -1,4 +1,5 @@
 // Worker threads whose entry is a TypeScript module, run without a build step (one bootstrap for all).
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker, workerData, type WorkerOptions } from 'node:worker_threads';
 
@@ -29,7 +30,7 @@ export function startTsWorker(entry: URL, options: TsWorkerOptions = {}): Worker
   return new Worker(BOOTSTRAP, {
     ...rest,
     eval: true,
-    workerData: { ...workerData, tsx, entry: entry.pathname },
+    workerData: { ...workerData, tsx, entry: fileURLToPath(entry) },
   });
 }
 

@@ -28,7 +28,12 @@ export const PlatformConfigSchema = Type.Object(
     batchMaxFrames: Type.Integer({ minimum: 1, maximum: 100_000 }),
     batchMaxDelayMs: Type.Integer({ minimum: 0, maximum: 10_000 }),
     cycleMs: Type.Integer({ minimum: 1000 }),
-    /** AES-GCM opens on a worker thread (1) or on the main thread with the transports (0). */
+    /**
+     * Where frames are verified: `writer` = inside the SQLite store's write thread, committed there
+     * (ADR 0010; other stores fall back to `main`); `main` = on the main thread with the transports.
+     */
+    ingestThread: Type.Union([Type.Literal('writer'), Type.Literal('main')]),
+    /** With `ingestThread: main`: AES-GCM opens on a worker thread (1) or on the main thread (0). */
     aeadWorkers: Type.Integer({ minimum: 0, maximum: 1 }),
     readyFile: Type.Optional(Type.String({ minLength: 1 })),
   },
@@ -50,6 +55,7 @@ export const PLATFORM_DEFAULTS = Object.freeze({
   batchMaxFrames: 2048,
   batchMaxDelayMs: 2,
   cycleMs: 60_000,
+  ingestThread: 'writer',
   aeadWorkers: 1,
 });
 

@@ -126,9 +126,10 @@ async function buildPipeline(
   const onAccepted = (r: IngestReading) => void bus.publish(`readings.${r.terminal}`, r);
   const onUnknownTerminal = createLateLoader(cache);
   const { store, config } = o;
-  if (store.extendWriter !== undefined && config.aeadWorkers > 0) {
+  const extendWriter = store.extendWriter?.bind(store);
+  if (extendWriter !== undefined && config.ingestThread === 'writer') {
     const thread = await startIngestThread({
-      store: { extendWriter: (entry, data) => store.extendWriter!(entry, data) },
+      store: { extendWriter },
       clock: o.clock,
       init: {
         windows: [...windows.up].map(([id, w]) => [id, w.highest, w.bitmap] as const),

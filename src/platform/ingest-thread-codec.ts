@@ -17,8 +17,8 @@ export interface IngestThreadInit {
 }
 
 /**
- * The frames of one turn of the transports, in one transferred buffer: per frame a u16 length (big
- * endian) and the frame; `titles[i]` is the MQTT topic's title of frame i (none for CoAP).
+ * The frames of one turn of the transports, in one transferred buffer: per frame a u32 length (big
+ * endian; a frame may be larger than any valid one, the pipeline rejects it) and the frame; `titles[i]` is the MQTT topic's title of frame i (none for CoAP).
  */
 export interface FramesMessage {
   readonly t: 'frames';
@@ -41,6 +41,8 @@ export type ToIngestThread =
   | { readonly t: 'terminals'; readonly entries: readonly TerminalEntry[] }
   | {
       readonly t: 'reject';
+      /** Numbers the platform's transport rejections, 1, 2, … (see ThreadNews.rejectsSeen). */
+      readonly seq: number;
       readonly reason: IngestRejectReason;
       readonly title?: string;
       readonly now: number;
@@ -70,6 +72,8 @@ export interface ThreadNews {
   readonly readings: readonly IngestReading[];
   readonly unknown: readonly TerminalId[];
   readonly stats: IngestStats;
+  /** The last `reject` message counted in `stats`. */
+  readonly rejectsSeen: number;
 }
 
 export type FromIngestThread =
@@ -81,4 +85,5 @@ export type FromIngestThread =
       /** The sealed frame or UNKNOWN_TERMINAL; `error` instead when its counter could not be committed. */
       readonly result?: { ok: true; frame: Uint8Array } | { ok: false; reason: 'UNKNOWN_TERMINAL' };
       readonly error?: string;
+      readonly news: ThreadNews;
     };

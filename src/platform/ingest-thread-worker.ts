@@ -29,6 +29,7 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
   for (const e of init.terminals) table.put(e);
   let now = Date.now();
   let readings: IngestReading[] = [];
+  let rejectsSeen = 0;
   const unknown = new Set<TerminalId>();
   const pipeline = createIngestPipeline({
     verify: {
@@ -62,7 +63,7 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
     onUnknownTerminal: (id) => void unknown.add(id),
   });
   const news = (): ThreadNews => {
-    const n = { readings, unknown: [...unknown], stats: pipeline.stats() };
+    const n = { readings, unknown: [...unknown], stats: pipeline.stats(), rejectsSeen };
     readings = [];
     unknown.clear();
     return n;
@@ -72,6 +73,7 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
   const frames = (m: FramesMessage): void => {
     now = m.now;
     const u8 = new Uint8Array(m.buf);
+    const dv = new DataView(m.buf);
     const codes = new Int32Array(m.n);
     const replies: Uint8Array[] = [];
     const reasons: IngestRejectReason[] = [];
@@ -80,9 +82,9 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
     const side = new Map<number, IngestOutcome | string>();
     const outcomes: Promise<void>[] = [];
     for (let i = 0, o = 0; i < m.n; i++) {
-      const len = (u8[o]! << 8) | u8[o + 1]!;
-      const frame = u8.subarray(o + 2, o + 2 + len);
-      o += 2 + len;
+      const len = dv.getUint32(o);
+      const frame = u8.subarray(o + 4, o + 4 + len);
+      o += 4 + len;
       const r = pipeline.handleFrame(frame, metaOf(m.titles[i])).then(
         (r) => {
           if (r.ok && r.reply === undefined) return;
@@ -115,6 +117,7 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
         return;
       case 'reject':
         now = m.now;
+        rejectsSeen = m.seq;
         pipeline.recordRejection(m.reason, metaOf(m.title));
         return;
       case 'flush':
@@ -126,8 +129,9 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
         return;
       case 'seal':
         void pipeline.sealDownlinkFor(m.terminal, m.seal).then(
-          (result) => post({ t: 'sealed', id: m.id, result }),
-          (e: unknown) => post({ t: 'sealed', id: m.id, error: e instanceof Error ? e.message : String(e) }),
+          (result) => post({ t: 'sealed', id: m.id, result, news: news() }),
+          (e: unknown) =>
+            post({ t: 'sealed', id: m.id, error: e instanceof Error ? e.message : String(e), news: news() }),
         );
     }
   };

@@ -67,6 +67,9 @@ class ThreadPipeline implements IngestThread {
   private failure: Error | undefined;
   private cached: IngestStats = { accepted: 0, rejected: {}, commits: 0, committedFrames: 0 };
   private readonly refusals = new Map<IngestRejectReason, IngestOutcome>();
+  /** Transport rejections sent to the thread and not yet in its stats: by sequence number. */
+  private pendingRejects: { seq: number; reason: IngestRejectReason }[] = [];
+  private rejectSeq = 0;
 
   constructor(
     private readonly port: MessagePort,
@@ -81,7 +84,7 @@ class ThreadPipeline implements IngestThread {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ frame, title: meta.topicTitle, resolve, reject });
-      this.bytes += 2 + frame.length;
+      this.bytes += 4 + frame.length;
       if (this.queue.length >= (this.o.maxFrames ?? 512)) this.dispatch();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -91,14 +94,23 @@ class ThreadPipeline implements IngestThread {
   }
 
   recordRejection(reason: IngestRejectReason, meta: { topicTitle?: string }): void {
-    // Counted here at once (metrics); the thread's next stats include it.
-    this.cached.rejected[reason] = (this.cached.rejected[reason] ?? 0) + 1;
+    // Counted in stats() at once (metrics), until the thread's stats include it.
+    const seq = ++this.rejectSeq;
+    this.pendingRejects.push({ seq, reason });
     const title = meta.topicTitle;
-    this.send({ t: 'reject', reason, now: this.o.clock.now(), ...(title === undefined ? {} : { title }) });
+    this.send({
+      t: 'reject',
+      seq,
+      reason,
+      now: this.o.clock.now(),
+      ...(title === undefined ? {} : { title }),
+    });
   }
 
   stats(): IngestStats {
-    return { ...this.cached, rejected: { ...this.cached.rejected } };
+    const rejected = { ...this.cached.rejected };
+    for (const { reason } of this.pendingRejects) rejected[reason] = (rejected[reason] ?? 0) + 1;
+    return { ...this.cached, rejected };
   }
 
   async flush(): Promise<void> {
@@ -139,12 +151,12 @@ class ThreadPipeline implements IngestThread {
     this.queue = [];
     this.bytes = 0;
     const u8 = new Uint8Array(buf);
+    const dv = new DataView(buf);
     let o = 0;
     for (const it of items) {
-      u8[o] = it.frame.length >>> 8;
-      u8[o + 1] = it.frame.length & 0xff;
-      u8.set(it.frame, o + 2);
-      o += 2 + it.frame.length;
+      dv.setUint32(o, it.frame.length);
+      u8.set(it.frame, o + 4);
+      o += 4 + it.frame.length;
     }
     const id = this.nextId++;
     this.frames.set(id, items);
@@ -159,7 +171,7 @@ class ThreadPipeline implements IngestThread {
       this.requests.get(m.id)?.resolve(m);
       this.requests.delete(m.id);
     }
-    if (m.t !== 'sealed') this.apply(m.news);
+    this.apply(m.news);
     if (this.frames.size === 0 && this.requests.size === 0) this.port.unref();
   }
 
@@ -186,6 +198,8 @@ class ThreadPipeline implements IngestThread {
 
   private apply(news: ThreadNews): void {
     this.cached = news.stats;
+    if (this.pendingRejects.length > 0)
+      this.pendingRejects = this.pendingRejects.filter((r) => r.seq > news.rejectsSeen);
     for (const r of news.readings) {
       try {
         this.o.onAccepted?.(r);
@@ -211,7 +225,7 @@ export async function startIngestThread(o: IngestThreadOptions): Promise<IngestT
   const entry = new URL('./ingest-thread-worker.ts', import.meta.url);
   const port = await o.store.extendWriter(entry, o.init).catch((cause: unknown) => {
     throw new PlatformError('GT_ERR_PLATFORM_START', 'cannot start the ingest thread', {
-      hint: 'set GRIDTRUST_AEAD_WORKERS=0 (or aeadWorkers: 0) to verify frames on the main thread; the cause says more',
+      hint: 'set GRIDTRUST_INGEST_THREAD=main (or ingestThread: main) to verify frames on the main thread; the cause says more',
       cause,
     });
   });

@@ -1,4 +1,5 @@
 // SqliteStore: the embedded default store (better-sqlite3, WAL, migrations, group commit in a write worker, read worker).
+import type { MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { TerminalId } from '../../core/index.ts';
 import type { AuditInput } from '../../keys/index.ts';
@@ -58,6 +59,7 @@ export interface SqliteStore extends Store {
   /** Transactions written by the group committer so far. */
   readonly groupCommits: number;
   readonly path: string;
+  extendWriter(entry: URL, data: unknown): Promise<MessagePort>;
 }
 
 function openDatabase(o: SqliteStoreOptions): Database.Database {

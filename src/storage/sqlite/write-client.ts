@@ -1,4 +1,5 @@
 // The single group-commit layer: batches queue on the main thread and go to the write worker as one packed group.
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../core/index.ts';
 import { StorageError } from '../errors.ts';
@@ -135,7 +136,9 @@ class WorkerGroupCommitter implements WriteClient {
       await new Promise<void>((resolve, reject) => {
         this.extending.set(id, { resolve, reject });
         this.worker.ref();
-        this.worker.postMessage({ type: 'extend', id, entry: entry.pathname, data, port: port2 }, [port2]);
+        this.worker.postMessage({ type: 'extend', id, entry: fileURLToPath(entry), data, port: port2 }, [
+          port2,
+        ]);
       });
     } catch (e) {
       port1.close();

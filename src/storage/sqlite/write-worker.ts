@@ -217,7 +217,8 @@ function start(port: NonNullable<typeof parentPort>, data: WriteWorkerData): voi
           port.postMessage({ type: 'extended', id: m.id } satisfies WriteReply);
         } catch (e) {
           m.port.close();
-          port.postMessage({ type: 'failed', id: m.id, error: toWire(e) } satisfies WriteReply);
+          const hint = `check that ${m.entry} exists and exports attachWriterExtension (writer-extension.ts)`;
+          port.postMessage({ type: 'failed', id: m.id, error: { ...toWire(e), hint } } satisfies WriteReply);
         }
         return;
       case 'close':
