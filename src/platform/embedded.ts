@@ -132,6 +132,7 @@ async function buildPipeline(
       store: { extendWriter },
       clock: o.clock,
       init: {
+        now: o.clock.now(),
         windows: [...windows.up].map(([id, w]) => [id, w.highest, w.bitmap] as const),
         downlink: windows.down,
         terminals: [...cache.entries()],

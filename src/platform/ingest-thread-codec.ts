@@ -6,6 +6,8 @@ import type { TerminalEntry } from './terminal-cache.ts';
 
 /** What the ingest thread starts with. */
 export interface IngestThreadInit {
+  /** The platform clock at start (each message then brings its own reading). */
+  readonly now: number;
   /** Warmed uplink replay windows: [window id, highest, bitmap]. */
   readonly windows: readonly (readonly [string, number, bigint])[];
   /** Persisted downlink counters (dir 1). */

@@ -27,7 +27,7 @@ const metaOf = (title: string | undefined): IngestMeta =>
 function createThread(host: WriterHost, port: MessagePort, init: IngestThreadInit) {
   const table = createTerminalTable();
   for (const e of init.terminals) table.put(e);
-  let now = Date.now();
+  let now = init.now;
   let readings: IngestReading[] = [];
   let rejectsSeen = 0;
   const unknown = new Set<TerminalId>();
@@ -99,7 +99,9 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
       outcomes.push(r);
     }
     void Promise.all(outcomes).then(() => {
-      for (const [, x] of [...side].sort((a, b) => a[0] - b[0])) {
+      for (let i = 0; i < m.n; i++) {
+        const x = side.get(i);
+        if (x === undefined) continue;
         if (typeof x === 'string') errors.push(x);
         else if (x.ok) replies.push(x.reply!);
         else reasons.push(x.reason);

@@ -100,6 +100,7 @@ async function openSide(path: string, terminals: readonly TestTerminal[]): Promi
     store: { extendWriter: (entry, data) => store.extendWriter(entry, data) },
     clock,
     init: {
+      now: clock.now(),
       windows: states
         .filter((u) => u.dir === 0)
         .map((u) => [windowIdOf(u), u.state.highest, u.state.bitmap] as const),
