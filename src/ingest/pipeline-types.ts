@@ -33,7 +33,11 @@ export interface IngestPipelineOptions {
   isRefused?: (terminal: TerminalId) => boolean;
   /** Persisted downlink counters (dir 1 windows) so counters continue after a restart. */
   downlinkSeed?: readonly ReplayWindowUpdate[];
-  /** A reading received more than this after its measurement time counts as late. @default 300000 */
+  /**
+   * A reading received more than this after its measurement time counts as late. Terminals push, and
+   * an iTTU uploads its one-minute samples once per 15-minute reporting interval, so honest records are
+   * up to one interval old on arrival: the default is that interval plus 5 minutes. @default 1200000
+   */
   lateAfterMs?: number;
   schedule?: (fn: () => void) => void;
   maxBatch?: number;

@@ -253,9 +253,13 @@ function windowAfter(header: Sgt1Header, state: ReplayState): ReplayWindowUpdate
   return { terminal: header.terminalId, purpose: header.purpose, dir: 0, version: header.keyVersion, state };
 }
 
+/** One reporting interval (15 min) + 5 min: how old an honest pushed record can be [SGT1-7.2]. */
+const LATE_AFTER_MS = 1_200_000;
+
+/** Age of a record on arrival; future-dated records (a sender clock ahead) are not a lateness. */
 function accountDelay(s: State, tid: TerminalId, cycle: number, delayMs: number): void {
   if (delayMs < 0) return;
-  s.ev.delay(tid, cycle, delayMs, delayMs > (s.o.lateAfterMs ?? 300_000));
+  s.ev.delay(tid, cycle, delayMs, delayMs > (s.o.lateAfterMs ?? LATE_AFTER_MS));
 }
 
 /**

@@ -247,6 +247,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
       store: o.store,
       cache,
       clock: o.clock,
+      log,
       ...(o.trust?.scheme ? { scheme: o.trust.scheme } : {}),
     }),
     cycleMs: o.config.cycleMs,

@@ -21,6 +21,8 @@ export interface TrustMonitorOptions {
   /** @default 'robust' */
   scheme?: SchemeName;
   params?: SchemeParams;
+  /** One line per quarantine and release, with the terminal id and the reason (serve's log). */
+  log?: (line: string) => void;
 }
 
 /** See createTrustMonitor. */
@@ -80,6 +82,7 @@ export function createTrustMonitor(o: TrustMonitorOptions): TrustMonitor {
           reason,
         });
         await o.cache.refresh(id);
+        o.log?.(`trust: quarantined ${id} (${d.flag.reason}: ${d.flag.detail}) in cycle ${cycle}`);
       }
       return decisions;
     },
@@ -90,6 +93,7 @@ export function createTrustMonitor(o: TrustMonitorOptions): TrustMonitor {
         if ((await o.store.getTerminal(id))?.status !== 'active') continue;
         engine.reinstate(id);
         await o.cache.refresh(id);
+        o.log?.(`trust: released ${id} (reinstated by an operator; was ${q.reason} in cycle ${q.cycle})`);
         n++;
       }
       return n;
@@ -98,6 +102,7 @@ export function createTrustMonitor(o: TrustMonitorOptions): TrustMonitor {
       engine.reinstate(id);
       const ok = await o.store.setTerminalStatus({ id, status: 'active', at: o.clock.now(), actor, reason });
       if (ok) await o.cache.refresh(id);
+      if (ok) o.log?.(`trust: released ${id} (reinstated by ${actor}: ${reason})`);
       return ok;
     },
   };

@@ -53,6 +53,12 @@ export interface FleetOptions extends LayoutOptions {
    * for terminals with index below it (e.g. `--encrypt N`); off for fast virtual runs.
    */
   readonly collect?: boolean | number;
+  /**
+   * The instant the fleet starts from; the first tick is one interval later. Live runs pass the wall
+   * clock minus one interval, so records carry true measurement times from the first tick on.
+   * @default clock.now() floored to a whole 15-minute interval
+   */
+  readonly start?: UnixMillis;
 }
 
 /** The frames of one 15-minute tick. */
@@ -86,7 +92,7 @@ const HOUR_MS = 3_600_000;
  * clock.advance(15 * 60_000); const [tick] = fleet.advance(); // tick.uploads: §7.3 records + ground truth
  */
 export function createFleet(o: FleetOptions): Fleet {
-  const start = Math.floor(o.clock.now() / INTERVAL_MS) * INTERVAL_MS;
+  const start = o.start ?? Math.floor(o.clock.now() / INTERVAL_MS) * INTERVAL_MS;
   const { base, truth } = buildFleet(o, start);
   const { layout, state, grid, tally } = base;
   const rows = new Map<number, ProfileRow[]>();

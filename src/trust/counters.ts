@@ -21,7 +21,13 @@ export interface EvidenceCounters {
  */
 export function evidenceFromCounters(
   c: EvidenceCounters,
-  o: { fusionTerminal: string; remainingEnergyJ?: number; initialEnergyJ?: number },
+  o: {
+    fusionTerminal: string;
+    remainingEnergyJ?: number;
+    initialEnergyJ?: number;
+    /** @default 1000 — ingest measures delay against the telemetry's whole-second time */
+    delayResolutionMs?: number;
+  },
 ): EvidenceRecord {
   const valid = Math.max(0, c.replies);
   const caught = Math.max(0, c.integrityFailures);
@@ -35,6 +41,7 @@ export function evidenceFromCounters(
     lateReplies: Math.min(Math.max(0, c.late), valid),
     tamperedCaught: caught,
     meanDelayMs: c.delayCount > 0 ? c.delaySumMs / c.delayCount : null,
+    delayResolutionMs: o.delayResolutionMs ?? 1000,
     remainingEnergyJ: o.remainingEnergyJ ?? o.initialEnergyJ ?? 1,
     initialEnergyJ: o.initialEnergyJ ?? 1,
   };

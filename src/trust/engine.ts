@@ -166,6 +166,7 @@ function fillSlot(b: EvidenceBatch, i: number, r: EvidenceRecord, t: TerminalSta
   b.tamperedCaught[i] = r.tamperedCaught;
   b.duplicates[i] = r.duplicates;
   b.meanDelay[i] = r.meanDelayMs ?? Number.NaN;
+  b.delayResolution[i] = r.delayResolutionMs ?? 0;
   b.remaining[i] = r.remainingEnergyJ;
   b.initial[i] = r.initialEnergyJ;
   if (r.operatingState !== undefined) {

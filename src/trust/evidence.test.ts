@@ -101,4 +101,30 @@ describe('evidenceFromCounters', () => {
     }
     expect(engine.quarantined().map((q) => q.terminal)).toEqual(['ft-c']);
   });
+  it('does not feed whole-second delays to the delay test: sub-second arrival offsets are no alarm', () => {
+    const engine = createTrustEngine({ scheme: 'robust' });
+    for (let t = 0; t < 30; t++) {
+      // arrival − whole-second t: 0–999 ms of rounding alone, changing from cycle to cycle
+      const offset = t % 2 === 0 ? 20 : 980;
+      const recs = ['m-a', 'm-b', 'm-c'].map((id) =>
+        evidenceFromCounters(
+          {
+            terminal: id,
+            cycle: t,
+            requests: 5,
+            replies: 5,
+            duplicates: 0,
+            late: 0,
+            integrityFailures: 0,
+            delaySumMs: 5 * offset,
+            delayCount: 5,
+          },
+          { fusionTerminal: 'platform' },
+        ),
+      );
+      expect(recs[0]?.delayResolutionMs).toBe(1000);
+      engine.scoreCycle(recs);
+    }
+    expect(engine.quarantined()).toEqual([]);
+  });
 });

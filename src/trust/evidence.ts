@@ -12,6 +12,11 @@ export interface EvidenceRecord {
   lateReplies: number;
   tamperedCaught: number;
   meanDelayMs: number | null;
+  /**
+   * How precisely `meanDelayMs` was measured, ms (e.g. 1000 when it is arrival − a whole-second
+   * telemetry time). A delay test whose allowance is finer than this is not fed. Absent = exact.
+   */
+  delayResolutionMs?: number;
   /** Attestation measurements as hashes (compared with the first ones seen = enrolment). */
   attestation?: { hw: string[]; sw: string[] };
   /** Or: consistency with the baseline per attribute, computed elsewhere (1 = identical). */
@@ -158,6 +163,7 @@ function build(o: Obj): EvidenceRecord {
     remainingEnergyJ: num(o, 'remainingEnergyJ'),
     initialEnergyJ: num(o, 'initialEnergyJ'),
   };
+  if (o['delayResolutionMs'] !== undefined) r.delayResolutionMs = num(o, 'delayResolutionMs');
   parseAttestation(o, r);
   parseRecommendations(o, r);
   return r;

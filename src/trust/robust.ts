@@ -200,7 +200,8 @@ function flag(out: CycleScores, i: number, reason: number, detail: string): void
 /** (mean delay − own baseline)/Th − k; the baseline is learnt while the node looks clean. */
 function delayExcess(st: RobustState, b: EvidenceBatch, i: number): number {
   const d = b.meanDelay[i] ?? Number.NaN;
-  if (Number.isNaN(d)) return 0;
+  // a measurement coarser than the allowance cannot show the shift this test looks for
+  if (Number.isNaN(d) || (b.delayResolution[i] ?? 0) > st.p.kDelay * st.p.timeThresholdMs) return 0;
   const ref = st.delayRef[i] ?? Number.NaN;
   if (Number.isNaN(ref)) {
     st.delayRef[i] = d;

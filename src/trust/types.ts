@@ -29,6 +29,8 @@ export interface EvidenceBatch {
   duplicates: Float64Array;
   /** Mean data transmission time of delivered unique replies, ms (NaN when none). */
   meanDelay: Float64Array;
+  /** Resolution of meanDelay, ms (0 = exact); a delay test finer than this is not fed. */
+  delayResolution: Float64Array;
   /** 1 when a status report (attestation + operating state) arrived this cycle. */
   statusReport: Uint8Array;
   /** 1 when that report carried attestation measurements (schemes may attest every k cycles). */
@@ -61,6 +63,7 @@ export function createEvidenceBatch(size: number, reportCapacity = 0): EvidenceB
     tamperedCaught: new Float64Array(size),
     duplicates: new Float64Array(size),
     meanDelay: new Float64Array(size).fill(Number.NaN),
+    delayResolution: new Float64Array(size),
     statusReport: new Uint8Array(size),
     attested: new Uint8Array(size),
     hwMatch: new Float64Array(size * HW_ATTRS).fill(1),

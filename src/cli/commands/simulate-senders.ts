@@ -20,6 +20,14 @@ export interface Counts {
   rejected: Record<string, number>;
   truthMatches: number;
   truthMismatches: number;
+  /** Terminals of the ground truth's honest part whose frames the platform refused as QUARANTINED. */
+  honestQuarantined: Set<string>;
+}
+
+/** Fresh counts. */
+export function createCounts(): Counts {
+  const c = { sent: 0, acked: 0, failed: 0, truthMatches: 0, truthMismatches: 0 };
+  return { ...c, rejected: {}, honestQuarantined: new Set() };
 }
 
 export interface SenderDeps {
@@ -27,6 +35,8 @@ export interface SenderDeps {
   readonly target: Target;
   readonly counts: Counts;
   readonly seed: number;
+  /** The ground truth's malicious terminals: refusing them once quarantined is the right answer. */
+  readonly malicious: ReadonlySet<string>;
 }
 
 /** Creates the senders; frames of one terminal go out in order (a replay must follow its original). */
@@ -58,8 +68,11 @@ function tally(d: SenderDeps, u: Upload, r: LinkResult): void {
   else if (r.kind === 'failed') c.failed++;
   else c.rejected[r.reason] = (c.rejected[r.reason] ?? 0) + 1;
   if (!d.target.observesRejections || r.kind === 'failed') return;
-  const ok =
-    u.expected === 'ACCEPT'
+  const quarantined = r.kind === 'rejected' && r.reason === 'QUARANTINED';
+  if (quarantined && !d.malicious.has(u.terminal)) c.honestQuarantined.add(u.terminal);
+  const ok = quarantined
+    ? d.malicious.has(u.terminal)
+    : u.expected === 'ACCEPT'
       ? r.kind === 'acked'
       : r.kind === 'rejected' && u.expected.includes(r.reason as never);
   if (ok) c.truthMatches++;

@@ -8,7 +8,7 @@ import { parseNumberArg, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { fleetOptionsFrom, loadShapesFrom, type SimulateFlags } from './simulate-options.ts';
 import { readRootKeys } from './simulate-keys.ts';
-import { createSenders, type Counts, type Target } from './simulate-senders.ts';
+import { createCounts, createSenders, type Counts, type Target } from './simulate-senders.ts';
 
 /** Parses `mqtt://HOST:PORT` or `coap://HOST:PORT`. */
 export function parseTargetUrl(text: string): { scheme: 'mqtt' | 'coap'; host: string; port: number } {
@@ -126,13 +126,25 @@ export async function runTarget(io: CliIo, f: SimulateFlags): Promise<Record<str
   const set = targetSettings(f);
   const titles = [...set.keys.keys()].slice(0, opts.terminals) as TerminalId[];
   const loadShapes = loadShapesFrom(f.load);
-  const start = Math.floor(Date.now() / 900_000) * 900_000 - 900_000; // first tick at once
-  const endSim = start + 900_000 + opts.hours * 3_600_000;
-  const clock = scaledClock(start, set.speed, endSim);
-  const fleet = createFleet({ ...opts, terminals: titles.length, titles, loadShapes, clock, collect: true });
+  // The simulated clock starts at the wall clock (at --speed 1 they agree throughout, so telemetry
+  // times are true measurement times), and the fleet one interval earlier: the first tick at once.
+  const wall0 = Date.now();
+  const start = wall0 - 900_000;
+  const endSim = wall0 + opts.hours * 3_600_000;
+  const clock = scaledClock(wall0, set.speed, endSim);
+  const fleet = createFleet({
+    ...opts,
+    terminals: titles.length,
+    titles,
+    loadShapes,
+    clock,
+    collect: true,
+    start: start as UnixMillis,
+  });
   const target = await openTarget(f.target ?? '', titles.length);
-  const counts: Counts = { sent: 0, acked: 0, failed: 0, rejected: {}, truthMatches: 0, truthMismatches: 0 };
-  const senders = createSenders({ keys: set.keys, target, counts, seed: opts.seed ?? 1 });
+  const counts = createCounts();
+  const malicious = new Set<string>(fleet.truth.map((t) => t.terminal));
+  const senders = createSenders({ keys: set.keys, target, counts, seed: opts.seed ?? 1, malicious });
   const began = Date.now();
   await driveFleet({ fleet, set, endSim, send: (u) => senders.send(u), counts, io, quiet: f.json === true });
   await target.close();
@@ -200,6 +212,21 @@ function targetResult(fleet: Fleet, counts: Counts, observes: boolean): Record<s
       onset: new Date(t.onset).toISOString(),
       expectedRejection: t.expectedRejection,
     })),
-    failed: counts.failed > 0 || counts.truthMismatches > 0,
+    honestQuarantined: [...counts.honestQuarantined],
+    ...verdict(counts, observes),
   };
+}
+
+/** Whether the run failed, and why: transport failures, no answers, honest quarantine, truth mismatches. */
+export function verdict(counts: Counts, observes: boolean): { failed: boolean; reason?: string } {
+  const reasons: string[] = [];
+  if (counts.sent === 0) reasons.push('no frame was sent (raise --duration or --speed)');
+  else if (counts.acked === 0 && Object.keys(counts.rejected).length === 0)
+    reasons.push(`nothing answered: 0 of ${counts.sent} frames acknowledged or rejected`);
+  if (counts.failed > 0) reasons.push(`${counts.failed} frame(s) failed in transport`);
+  const hq = counts.honestQuarantined.size;
+  if (hq > 0) reasons.push(`${hq} honest terminal(s) quarantined by the platform`);
+  const other = counts.truthMismatches;
+  if (observes && other > 0) reasons.push(`${other} answer(s) did not match the ground truth`);
+  return reasons.length === 0 ? { failed: false } : { failed: true, reason: reasons.join('; ') };
 }
