@@ -53,3 +53,11 @@ export {
 } from './forecast-models.ts';
 export type { ModelName, CatalogOptions, Selection } from './forecast-catalog.ts';
 export { AUTO_CANDIDATES, MODEL_NAMES, createMethod, selectModel } from './forecast-catalog.ts';
+export type { TrustMode, TrustOptions, TrustReport, TrustedData } from './trust-filter.ts';
+export {
+  DISTRUSTED_ESTIMATE_ID,
+  applyTrust,
+  parseTrustScores,
+  trustedTotal,
+  withEstimateColumn,
+} from './trust-filter.ts';

@@ -8,17 +8,18 @@ import {
   prepareDailyCurves,
   runKmeans,
   type ClusterFlexibility,
+  withEstimateColumn,
+  DISTRUSTED_ESTIMATE_ID,
   type LoadTable,
 } from '../../analytics/index.ts';
 import { createRandom } from '../../core/index.ts';
 import { drawRanking, openOutDir } from '../analyze-output.ts';
 import type { CommandContext } from '../command.ts';
-import { readTableFile } from '../data-files.ts';
+import { addSourceOptions, loadSource, trustLine, type SourceFlags } from '../analyze-source.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 
-interface FlexFlags {
-  input: string;
+interface FlexFlags extends SourceFlags {
   peakWindow: string;
   utcOffset: string;
   k?: string;
@@ -71,7 +72,10 @@ async function perCluster(
 }
 
 async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> {
-  const table = readTableFile(f.input);
+  const src = await loadSource(f, ctx);
+  // the system (aggregate) keeps the distrusted customers' estimated share; rankings are of trusted ones
+  const table = src.trust === undefined ? src.table : withEstimateColumn(src.trust);
+  const customersTable = src.trust === undefined ? src.table : src.trust.trusted;
   const utcOffsetMinutes = parseNumberArg('--utc-offset', f.utcOffset, {
     min: -840,
     max: 840,
@@ -85,17 +89,24 @@ async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> 
     k === undefined
       ? undefined
       : await perCluster(
-          table,
+          customersTable,
           flex,
           k,
           parseNumberArg('--seed', f.seed, { integer: true, min: 0 }),
           utcOffsetMinutes,
         );
-  const customers = [...flex.customers].sort((a, b) => a.rank - b.rank);
+  const customers = [...flex.customers]
+    .filter((c) => c.id !== DISTRUSTED_ESTIMATE_ID)
+    .sort((a, b) => a.rank - b.rank)
+    .map((c, i) => ({ ...c, rank: i + 1 }));
+  const estimate = flex.customers.find((c) => c.id === DISTRUSTED_ESTIMATE_ID);
   const doc = {
     customers,
     days: flex.days,
     peakContributionSum: customers.reduce((a, c) => a + c.peakContribution, 0),
+    ...(src.trust === undefined
+      ? {}
+      : { trust: src.trust.report, distrustedPeakContribution: estimate?.peakContribution ?? 0 }),
     typicalPeakTime: flex.typicalPeakTime,
     peakWindow: flex.peakWindow,
     demandResponseTargets: customers.slice(0, top).map((c) => c.id),
@@ -137,6 +148,7 @@ async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> 
   ctx.io.out(
     `${flex.days} days, system peak most often at ${flex.typicalPeakTime}; peak contributions sum to ${doc.peakContributionSum.toFixed(6)}\n`,
   );
+  if (src.trust !== undefined) ctx.io.out(trustLine(src.trust.report) + '\n');
   ctx.io.out('rank id          PC %   CF     LF     peak-window %  flexible/day\n');
   for (const c of customers.slice(0, top)) {
     ctx.io.out(
@@ -155,14 +167,10 @@ async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> 
 
 /** Registers `analyze flexibility`. */
 export function registerFlexibility(analyze: Command, ctx: CommandContext): void {
-  analyze
+  const cmd = analyze
     .command('flexibility')
     .description(
       'daily peak contribution (sums to 1), coincidence and load factors, peak-window flexibility, per month and per pattern [analytics §3]',
-    )
-    .requiredOption(
-      '--input <file>',
-      'wide CSV(.gz): timestamp,<customer>,... (the system is the sum of the customers; missing = 0)',
     )
     .option('--peak-window <a-b>', 'peak window in local hours [a, b)', '16-20')
     .option('--utc-offset <minutes>', 'local day = UTC + this many minutes', '0')
@@ -173,6 +181,9 @@ export function registerFlexibility(analyze: Command, ctx: CommandContext): void
     .option('--seed <n>', 'seed of the clustering', '1')
     .option('--top <n>', 'customers listed as demand-response targets and drawn in the ranking', '20')
     .option('--out <dir>', 'write the ranking figure (SVG + PNG) and a CSV here')
-    .option('--json', 'print one JSON document on stdout')
-    .action((f: FlexFlags) => runFlexibility(f, ctx));
+    .option('--json', 'print one JSON document on stdout');
+  addSourceOptions(
+    cmd,
+    'wide CSV(.gz): timestamp,<customer>,... (the system is the sum of the customers; missing = 0)',
+  ).action((f: FlexFlags) => runFlexibility(f, ctx));
 }

@@ -13,15 +13,23 @@ import {
   type ModelName,
   type SeasonalSeries,
   type ValidationScore,
+  type TrustReport,
+  trustedTotal,
 } from '../../analytics/index.ts';
 import { drawForecast, drawMapeByLead, openOutDir } from '../analyze-output.ts';
 import type { CommandContext } from '../command.ts';
-import { parseIsoTimestamp, readTableFile, type WideTable } from '../data-files.ts';
+import {
+  addSourceOptions,
+  loadSource,
+  trustLine,
+  type LoadedSource,
+  type SourceFlags,
+} from '../analyze-source.ts';
+import { parseIsoTimestamp, type WideTable } from '../data-files.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 
-interface ForecastFlags {
-  input: string;
+interface ForecastFlags extends SourceFlags {
   column?: string;
   trainUntil: string;
   horizon: string;
@@ -35,7 +43,17 @@ interface ForecastFlags {
 }
 
 /** The series to forecast: one column, or the sum of all columns (missing = 0). */
-function pickSeries(t: WideTable, column: string | undefined): { values: Float64Array; name: string } {
+function pickSeries(src: LoadedSource, column: string | undefined): { values: Float64Array; name: string } {
+  const t = src.table;
+  if (column !== undefined && src.trust?.report.distrusted.includes(column) === true)
+    throw new CliError('GT_ERR_CLI_USAGE', `column ${column} is distrusted (trust below the threshold)`, {
+      hint: 'forecast a trusted column or the feeder total (omit --column), or lower --trust-threshold',
+    });
+  if (column === undefined && src.trust !== undefined && src.trust.report.customers > 1)
+    return {
+      values: trustedTotal(src.trust),
+      name: `sum of ${t.columns.length} columns (${src.trust.report.distrusted.length} distrusted, estimated)`,
+    };
   if (column !== undefined) {
     const i = t.ids.indexOf(column);
     const col = t.columns[i];
@@ -82,12 +100,16 @@ async function resolveModel(
   };
 }
 
-function setup(f: ForecastFlags): {
+async function setup(
+  f: ForecastFlags,
+  ctx: CommandContext,
+): Promise<{
   t: WideTable;
   s: SeasonalSeries;
   end: number;
   name: string;
-} {
+  trust?: TrustReport;
+}> {
   if (!(MODEL_NAMES as readonly string[]).includes(f.model))
     throw new CliError('GT_ERR_CLI_USAGE', `--model must be one of ${MODEL_NAMES.join(', ')}`, {
       hint: 'e.g. --model auto',
@@ -97,16 +119,17 @@ function setup(f: ForecastFlags): {
     throw new CliError('GT_ERR_CLI_USAGE', `--train-until "${f.trainUntil}" is not an ISO 8601 time`, {
       hint: 'e.g. --train-until 2000-08-21T00:00',
     });
-  const t = readTableFile(f.input);
+  const src = await loadSource(f, ctx);
+  const t = src.table;
   const interval = detectInterval(t.timestamps);
   const end = t.timestamps.findIndex((ts) => ts >= until);
   if (end <= 0)
     throw new CliError(
       'GT_ERR_CLI_USAGE',
-      `--train-until ${f.trainUntil} is ${end === 0 ? 'before the first' : 'after the last'} timestamp of ${f.input}`,
+      `--train-until ${f.trainUntil} is ${end === 0 ? 'before the first' : 'after the last'} timestamp of ${t.source}`,
       { hint: 'choose a time inside the series' },
     );
-  const { values, name } = pickSeries(t, f.column);
+  const { values, name } = pickSeries(src, f.column);
   let scale = 0;
   for (let i = 0; i < end; i++) scale += (values[i] ?? 0) / end;
   const day = 24 * interval.perHour;
@@ -115,11 +138,12 @@ function setup(f: ForecastFlags): {
     s: { values, timestamps: t.timestamps, day, week: 7 * day, scale, calendar: false },
     end,
     name,
+    ...(src.trust === undefined ? {} : { trust: src.trust.report }),
   };
 }
 
 async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
-  const { t, s, end, name } = setup(f);
+  const { t, s, end, name, trust } = await setup(f, ctx);
   const horizon = parseNumberArg('--horizon', f.horizon, { integer: true, min: 1, max: s.week });
   const t0 = performance.now();
   const { method, selection } = await resolveModel(f, s, { end, horizon });
@@ -146,6 +170,7 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
     seconds,
     forecast: Array.from(forecast),
     ...(selection === undefined ? {} : { selection }),
+    ...(trust === undefined ? {} : { trust }),
     timestamps: Array.from({ length: horizon }, (_, i) =>
       new Date((t.timestamps[end - 1] ?? 0) + (i + 1) * (s.day > 0 ? 86_400_000 / s.day : 0)).toISOString(),
     ),
@@ -184,12 +209,13 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
       : `MAPE ${x.mape.toFixed(3)} %  MAE ${x.mae.toFixed(1)}  RMSE ${x.rmse.toFixed(1)}`;
   ctx.io.out(`${model}: ${fmt(m)}  (${seconds.toFixed(1)} s, fitted on ${end} points)\n`);
   for (const [k, v] of Object.entries(doc.baselines)) ctx.io.out(`${k.padEnd(18)} ${fmt(v)}\n`);
+  if (trust !== undefined) ctx.io.out(trustLine(trust) + '\n');
   if (selection !== undefined)
     ctx.io.out(`selected by inner validation: ${JSON.stringify(selection.scores)}\n`);
 }
 
 async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> {
-  const { s, end } = setup(f);
+  const { s, end, trust } = await setup(f, ctx);
   const maxLead = parseNumberArg('--max-lead', f.maxLead, { integer: true, min: 1, max: s.week });
   const t0 = performance.now();
   const { method, selection } = await resolveModel(f, s, { end, horizon: maxLead });
@@ -206,6 +232,7 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
     mapeByLead: r.mapeByLead,
     seconds,
     ...(selection === undefined ? {} : { selection }),
+    ...(trust === undefined ? {} : { trust }),
     baselines: { seasonalNaiveWeek: { meanMape: r.naiveWeekMeanMape, mapeByLead: r.naiveWeekMapeByLead } },
   };
   if (f.out !== undefined) {
@@ -231,20 +258,17 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
     `${model}: mean MAPE over leads 1–${maxLead} ${r.meanMape.toFixed(3)} % (lead 1 ${r.mapeByLead[0]?.toFixed(3)} %, lead ${maxLead} ${r.mapeByLead[maxLead - 1]?.toFixed(3)} %), ${r.origins} origins, ${seconds.toFixed(1)} s\n`,
   );
   ctx.io.out(`weekly naive: ${r.naiveWeekMeanMape.toFixed(3)} %\n`);
+  if (trust !== undefined) ctx.io.out(trustLine(trust) + '\n');
   if (selection !== undefined)
     ctx.io.out(`selected by inner validation: ${JSON.stringify(selection.scores)}\n`);
 }
 
 /** Registers `analyze forecast`. */
 export function registerForecast(analyze: Command, ctx: CommandContext): void {
-  analyze
+  const cmd = analyze
     .command('forecast')
     .description(
       'forecast load with a neural network / linear model beside seasonal naive baselines [analytics §4]',
-    )
-    .requiredOption(
-      '--input <file>',
-      'timestamp,value CSV, or a wide household CSV(.gz) (summed unless --column)',
     )
     .option('--column <name>', 'forecast this column instead of the sum')
     .requiredOption('--train-until <iso>', 'fit only on values before this time (UTC if no zone)')
@@ -262,6 +286,8 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
     .option('--epochs <n>', 'MLP training epochs', '40')
     .option('--seed <n>', 'seed of sampling and of the network initialisation', '1')
     .option('--out <dir>', 'write the figure (SVG + PNG) and a CSV here')
-    .option('--json', 'print one JSON document on stdout')
-    .action((f: ForecastFlags) => (f.rolling === true ? runRolling(f, ctx) : runFixed(f, ctx)));
+    .option('--json', 'print one JSON document on stdout');
+  addSourceOptions(cmd, 'timestamp,value CSV, or a wide household CSV(.gz) (summed unless --column)').action(
+    (f: ForecastFlags) => (f.rolling === true ? runRolling(f, ctx) : runFixed(f, ctx)),
+  );
 }

@@ -21,11 +21,19 @@ import {
   type KmeansResult,
   type Normalisation,
   type PrepareOptions,
+  type TrustReport,
 } from '../../analytics/index.ts';
 import { createRandom, type Random } from '../../core/index.ts';
 import { drawCentres, drawCrossTab, openOutDir } from '../analyze-output.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
-import { readNpyFile, readTableFile, writeNpyFile } from '../data-files.ts';
+import {
+  addSourceOptions,
+  analysedTable,
+  loadSource,
+  trustLine,
+  type SourceFlags,
+} from '../analyze-source.ts';
+import { readNpyFile, writeNpyFile } from '../data-files.ts';
 import { CliError } from '../errors.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 import { createProgress } from '../progress.ts';
@@ -70,8 +78,7 @@ export function toPrepareOptions(f: CleaningFlags): PrepareOptions {
   };
 }
 
-interface ClusterFlags extends CleaningFlags {
-  input: string;
+interface ClusterFlags extends CleaningFlags, SourceFlags {
   k: string;
   kRange: string;
   seed: string;
@@ -91,15 +98,23 @@ interface LoadedCurves {
   matrix: CurveMatrix;
   curves?: DailyCurves;
   report?: CleaningReport;
+  trust?: TrustReport;
 }
 
-function loadCurves(f: ClusterFlags): LoadedCurves {
-  if (f.input.endsWith('.npy')) {
+async function loadCurves(f: ClusterFlags, ctx: CommandContext): Promise<LoadedCurves> {
+  if (f.input?.endsWith('.npy') === true) {
     const m = readNpyFile(f.input);
     return { matrix: { data: m.data, n: m.rows, d: m.cols } };
   }
-  const curves = prepareDailyCurves(readTableFile(f.input), toPrepareOptions(f));
-  return { matrix: { data: curves.data, n: curves.n, d: curves.d }, curves, report: curves.report };
+  // distrusted customers' curves are left out before cleaning: patterns are of trusted data only
+  const src = await loadSource(f, ctx);
+  const curves = prepareDailyCurves(analysedTable(src), toPrepareOptions(f));
+  return {
+    matrix: { data: curves.data, n: curves.n, d: curves.d },
+    curves,
+    report: curves.report,
+    ...(src.trust === undefined ? {} : { trust: src.trust.report }),
+  };
 }
 
 function parseRange(text: string): number[] {
@@ -170,7 +185,7 @@ function centresOf(r: KmeansResult, d: number): number[][] {
 }
 
 async function runClusters(f: ClusterFlags, ctx: CommandContext): Promise<void> {
-  const loaded = loadCurves(f);
+  const loaded = await loadCurves(f, ctx);
   const { matrix } = loaded;
   if (f.exportCurves !== undefined)
     writeNpyFile(f.exportCurves, { rows: matrix.n, cols: matrix.d, data: matrix.data });
@@ -272,6 +287,7 @@ function report(
     threads: o.threads,
     normalisation: rep?.normalisation ?? 'as given (.npy)',
     cleaning: rep,
+    ...(loaded.trust === undefined ? {} : { trust: loaded.trust }),
     kSelection: o.selection,
     patterns,
     seasons: o.seasons,
@@ -304,6 +320,7 @@ function report(
   ctx.io.out(
     `curves used ${doc.daysUsed}, dropped ${doc.daysDropped}${rep === undefined ? '' : ` (missing ${rep.droppedMissing}, all-zero ${rep.droppedAllZero}, outlier ${rep.droppedOutlier}, negative ${rep.droppedNegative}, low coverage ${rep.droppedLowCoverageDays})`}\n`,
   );
+  if (loaded.trust !== undefined) ctx.io.out(trustLine(loaded.trust) + '\n');
   if (o.selection !== undefined)
     ctx.io.out(
       `k auto: silhouette → ${o.selection.bySilhouette}, Davies–Bouldin → ${o.selection.byDaviesBouldin}, elbow → ${o.selection.byElbow}\n`,
@@ -319,10 +336,6 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
   const cmd = analyze
     .command('clusters')
     .description('cluster 24-hour daily load curves into typical load patterns (k-means) [analytics §1–2]')
-    .requiredOption(
-      '--input <file>',
-      'wide CSV(.gz) timestamp,<customer>...; or a .npy float32/float64 matrix of ready curves (one row per curve)',
-    )
     .option(
       '--k <n|auto>',
       'number of clusters, or auto (Davies–Bouldin, silhouette, elbow over --k-range)',
@@ -350,7 +363,10 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
     )
     .option('--out <dir>', 'write figures (SVG + PNG) and CSVs here')
     .option('--json', 'print one JSON document on stdout');
-  addCleaningOptions(cmd).action((f: ClusterFlags) => runClusters(f, ctx));
+  addSourceOptions(
+    addCleaningOptions(cmd),
+    'wide CSV(.gz) timestamp,<customer>...; or a .npy float32/float64 matrix of ready curves (one row per curve)',
+  ).action((f: ClusterFlags) => runClusters(f, ctx));
 }
 
 export const registerAnalyze: RegisterCommand = (program, ctx) => {
