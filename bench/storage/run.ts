@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import type { BenchContext } from '../../src/cli/bench-context.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import type { TenantId, TerminalId, UnixMillis } from '../../src/core/index.ts';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { openPostgresStore, openSqliteStore, type CommitBatch, type Store } from '../../src/storage/index.ts';
 
 const ROUNDS = 3;
@@ -206,10 +209,39 @@ async function postgresRound(frames: number): Promise<Record<string, number>> {
       );
     }
     const raw = frames / ((performance.now() - t) / 1000);
-    return { 'pg.rate': m.rate, 'pg.p99': m.p99, 'pg.raw': raw };
+    await admin.query('TRUNCATE readings');
+    const copy = await rawCopyRate(admin, frames);
+    return { 'pg.rate': m.rate, 'pg.p99': m.p99, 'pg.raw': raw, 'pg.copy': copy };
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await admin.end();
+  }
+}
+
+/** The same reading rows through one bare `COPY … FROM STDIN` (text format) on one connection: rows/s. */
+async function rawCopyRate(admin: pg.Pool, frames: number): Promise<number> {
+  const c = await admin.connect();
+  try {
+    const t = performance.now();
+    const sink = c.query(
+      copyFrom(
+        'COPY readings (terminal, purpose, key_version, fc, ts, received_at, active_power) FROM STDIN',
+      ),
+    );
+    const lines = function* (): Generator<string> {
+      for (let s = 0; s < frames; s += 1000) {
+        let chunk = '';
+        for (let i = s; i < Math.min(frames, s + 1000); i += 1) {
+          const r = frameBatch(i).readings![0]!;
+          chunk += `${r.terminal}\t1\t1\t${r.fc}\t${r.ts}\t${r.receivedAt}\t${r.activePower}\n`;
+        }
+        yield chunk;
+      }
+    };
+    await pipeline(Readable.from(lines()), sink);
+    return frames / ((performance.now() - t) / 1000);
+  } finally {
+    c.release();
   }
 }
 
@@ -282,6 +314,8 @@ export async function runBench(ctx: BenchContext): Promise<Record<string, unknow
           commitP99Ms: round(m('pg.p99'), 2),
           rawMultiRowInsertRowsPerSec: round(m('pg.raw')),
           ratioToRawInsert: round(m('pg.rate') / m('pg.raw'), 3),
+          rawCopyRowsPerSec: round(m('pg.copy')),
+          ratioToRawCopy: round(m('pg.rate') / m('pg.copy'), 3),
         }
       : { skipped: `no PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//')} (set GRIDTRUST_BENCH_PG_URL)` },
   };

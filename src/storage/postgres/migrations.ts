@@ -52,6 +52,49 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION gt_audit_append_only();
 `,
   },
+  {
+    version: 2,
+    name: 'readings range-partitioned by month on ts; dedup key (terminal, ts, purpose, key_version, fc); BRIN on ts',
+    // A partitioned table's unique keys must hold the partition column. A resent frame carries the same
+    // ts, so exact resends still dedup here; a different frame reusing an fc is the replay window's to
+    // refuse (it is updated in the same transaction). No foreign key to terminals: the group committer
+    // refuses unknown terminals before writing and terminals are never deleted, so a per-row check would
+    // only cost time. The month partitions themselves are created by
+    // pg-partitions.ts (at open, ahead of time, and on demand), which knows the calendar.
+    sql: `
+ALTER TABLE readings RENAME TO readings_v1;
+ALTER INDEX readings_terminal_ts RENAME TO readings_v1_terminal_ts;
+CREATE TABLE readings (
+  terminal TEXT NOT NULL, purpose INT NOT NULL, key_version INT NOT NULL, fc BIGINT NOT NULL,
+  ts BIGINT NOT NULL, received_at BIGINT NOT NULL,
+  voltage DOUBLE PRECISION, current DOUBLE PRECISION, active_power DOUBLE PRECISION,
+  reactive_power DOUBLE PRECISION, power_factor DOUBLE PRECISION, frequency DOUBLE PRECISION,
+  energy_import DOUBLE PRECISION, energy_export DOUBLE PRECISION, raw BYTEA,
+  UNIQUE (terminal, ts, purpose, key_version, fc)) PARTITION BY RANGE (ts);
+CREATE INDEX readings_ts_brin ON readings USING brin (ts);
+CREATE TABLE readings_default PARTITION OF readings DEFAULT;
+DO $$
+DECLARE lo BIGINT; hi BIGINT; m TIMESTAMPTZ;
+BEGIN
+  SELECT min(ts), max(ts) INTO lo, hi FROM readings_v1 WHERE ts >= 0 AND ts < 253402300800000;
+  IF lo IS NOT NULL THEN
+    m := date_trunc('month', to_timestamp(lo / 1000.0) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+    WHILE m <= to_timestamp(hi / 1000.0) LOOP
+      EXECUTE format('CREATE TABLE %I PARTITION OF readings FOR VALUES FROM (%s) TO (%s)',
+        'readings_' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM'),
+        (extract(epoch FROM m) * 1000)::bigint,
+        (extract(epoch FROM m + interval '1 month') * 1000)::bigint);
+      m := m + interval '1 month';
+    END LOOP;
+  END IF;
+END $$;
+INSERT INTO readings (terminal, purpose, key_version, fc, ts, received_at, voltage, current, active_power,
+  reactive_power, power_factor, frequency, energy_import, energy_export, raw)
+SELECT terminal, purpose, key_version, fc, ts, received_at, voltage, current, active_power,
+  reactive_power, power_factor, frequency, energy_import, energy_export, raw FROM readings_v1 ORDER BY id;
+DROP TABLE readings_v1;
+`,
+  },
 ];
 
 /** Applies missing migrations in one transaction under an advisory lock; refuses unknown versions. */

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { CommitBatch, CommitResult, GroupCommitOptions } from '../types.ts';
 import { batchTerminals, unknownTerminal } from '../validate.ts';
+import type { ReadingPartitions } from './pg-partitions.ts';
 import { commitGroupPg, inTransaction } from './pg-writes.ts';
 
 interface Pending {
@@ -49,7 +50,7 @@ async function dropUnknown(pool: pg.Pool, known: Set<string>, ps: readonly Pendi
  */
 export function createPgGroupCommitter(
   pool: pg.Pool,
-  options: GroupCommitOptions & { concurrency?: number } = {},
+  options: GroupCommitOptions & { concurrency?: number; partitions?: ReadingPartitions } = {},
 ): PgGroupCommitter {
   const maxDelayMs = options.maxDelayMs ?? 2;
   const maxItems = options.maxItems ?? 2000;
@@ -68,6 +69,7 @@ export function createPgGroupCommitter(
     });
     if (live.length === 0) return;
     try {
+      await options.partitions?.prepare(live.flatMap((p) => (p.batch.readings ?? []).map((r) => r.ts)));
       const results = await inTransaction(pool, (c) =>
         commitGroupPg(
           c,

@@ -14,6 +14,7 @@ import type { GroupCommitOptions, Store, TerminalStatusChange } from '../types.t
 import { validateBatch, validateKey, validateTerminal } from '../validate.ts';
 import { applyPgMigrations } from './migrations.ts';
 import { createPgGroupCommitter } from './pg-group-commit.ts';
+import { listMonths, openReadingPartitions, type PartitionOptions } from './pg-partitions.ts';
 import { readPart } from './pg-reads.ts';
 import { appendAuditPg, inTransaction, insertKeysPg, insertTerminalsPg } from './pg-writes.ts';
 
@@ -25,11 +26,20 @@ export interface PostgresStoreOptions {
   /** @default 8 */
   readonly poolSize?: number;
   readonly groupCommit?: GroupCommitOptions;
+  /** Monthly partitions of the readings table: months created ahead, retention. */
+  readonly partitions?: PartitionOptions;
 }
 
 export interface PostgresStore extends Store {
   readonly groupCommits: number;
+  /**
+   * Creates the months ahead and drops the partitions older than the retention (if one is set).
+   * Runs at open and then at most hourly on the write path; call it from a scheduler for idle stores.
+   */
+  maintainPartitions(now?: number): Promise<{ dropped: string[]; partitions: string[] }>;
 }
+
+const MAINTAIN_EVERY_MS = 3_600_000;
 
 // BIGINT columns hold ms timestamps, counters and fc: all below 2^53, so they are read as numbers.
 const parseBigint = (v: string): number => Number(v);
@@ -181,7 +191,22 @@ function registryPart(pool: pg.Pool) {
  */
 export async function openPostgresStore(o: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = await openPool(o);
-  const committer = createPgGroupCommitter(pool, o.groupCommit);
+  const partitions = await openReadingPartitions(pool, { ...o.partitions, now: Date.now() }).catch(
+    async (cause: unknown) => {
+      await pool.end().catch(() => undefined);
+      throw new StorageError('GT_ERR_STORAGE_OPEN', 'cannot create the monthly partitions of readings', {
+        hint: 'the database user needs CREATE on the schema',
+        cause,
+      });
+    },
+  );
+  const committer = createPgGroupCommitter(pool, { ...o.groupCommit, partitions });
+  const maintainPartitions = async (now = Date.now()) => {
+    nextMaintenance = now + MAINTAIN_EVERY_MS;
+    const dropped = await partitions.maintain(now);
+    return { dropped, partitions: await listMonths(pool) };
+  };
+  let nextMaintenance = Date.now() + MAINTAIN_EVERY_MS;
   let closed = false;
   const guard =
     <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
@@ -200,8 +225,10 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Postgr
     get groupCommits() {
       return committer.groups;
     },
+    maintainPartitions: guard(maintainPartitions),
     commitBatch: guard(async (batch: Parameters<Store['commitBatch']>[0]) => {
       validateBatch(batch);
+      if (Date.now() >= nextMaintenance) void maintainPartitions().catch(() => undefined);
       return committer.submit(batch);
     }),
     close: async () => {
