@@ -1,4 +1,5 @@
-// Public entry of the keys area: key lifecycle (SP 800-57), the key registry and its store port, key wrap.
+// Public entry of the keys area: key lifecycle (SP 800-57), the key registry and its store port, key wrap,
+// the key store port and its adapters (software: KEK file/env; pkcs11: loaded lazily, only when opened).
 export type { KeyState, KeyPhase, TransitionCheck, TransitionRefusal } from './lifecycle.ts';
 export {
   KEY_STATES,
@@ -40,3 +41,22 @@ export { SecretKey } from './registry-secret.ts';
 export type { KeysErrorCode } from './errors.ts';
 export { KeysError } from './errors.ts';
 export { wrapKey, unwrapKey, wrapKeyWithPadding, unwrapKeyWithPadding } from './key-wrap.ts';
+export type { KekInfo, KeyStore, KeyStoreKind } from './key-store.ts';
+export {
+  createSoftwareKeyStore,
+  softwareKekId,
+  type SoftwareKek,
+  type SoftwareKekBacking,
+  type SoftwareKeyStoreOptions,
+} from './software/software-key-store.ts';
+export {
+  MASTER_KEY_ENV,
+  MASTER_KEY_FILE,
+  MASTER_KEY_NEXT_FILE,
+  MASTER_KEY_PREVIOUS_ENV,
+  loadMasterKey,
+  openSoftwareKeyStore,
+  type MasterKey,
+  type OpenedSoftwareKeyStore,
+} from './software/master-key-file.ts';
+export { openPkcs11KeyStore, type Pkcs11KeyStoreOptions } from './pkcs11/pkcs11-key-store.ts';

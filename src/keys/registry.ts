@@ -1,6 +1,6 @@
-// Key registry: terminals and their keys over the store port; K_root kept only wrapped (RFC 5649) under the master KEK.
+// Key registry: terminals and their keys over the store port; K_root kept only wrapped (RFC 5649) by the key store.
 import type { Clock, TerminalId, UnixMillis } from '../core/index.ts';
-import { unwrapKeyWithPadding, wrapKeyWithPadding } from './key-wrap.ts';
+import type { KeyStore } from './key-store.ts';
 import type { KeyState } from './lifecycle.ts';
 import { mayProcess } from './lifecycle.ts';
 import {
@@ -11,6 +11,7 @@ import {
   type TerminalInputProblem,
 } from './registry-input.ts';
 import { SecretKey } from './registry-secret.ts';
+import { createSoftwareKeyStore } from './software/software-key-store.ts';
 import {
   ROOT_KEY_PURPOSE,
   type AuditInput,
@@ -26,8 +27,12 @@ export const DEFAULT_PURPOSES: readonly number[] = [0x1, 0x2, 0x3];
 
 export interface KeyRegistryOptions {
   readonly store: RegistryStore;
-  /** Master KEK (16, 24 or 32 bytes); loaded by an adapter (src/storage/master-key.ts), never logged. */
-  readonly masterKey: Uint8Array;
+  /** Where K_root is wrapped and unwrapped (software or PKCS#11 adapter of src/keys). */
+  readonly keyStore?: KeyStore;
+  /**
+   * A 32-byte master KEK in memory, used when no `keyStore` is given (tests, the demo); never logged.
+   */
+  readonly masterKey?: Uint8Array;
   readonly clock: Clock;
   /** Cryptographic randomness for new keys (node:crypto `randomBytes` in production). */
   readonly randomBytes: (n: number) => Uint8Array;
@@ -78,7 +83,8 @@ export interface KeyRegistry {
  * const reg = createKeyRegistry({ store, masterKey, clock, randomBytes, actor: 'cli:terminals' });
  * const { provisioned } = await reg.addTerminals([{ systemTitle: '4d4d4d0000bc614e' }]);
  */
-export function createKeyRegistry(o: KeyRegistryOptions): KeyRegistry {
+export function createKeyRegistry(options: KeyRegistryOptions): KeyRegistry {
+  const o = { ...options, keyStore: keyStoreOf(options) };
   return {
     addTerminals: (inputs) => addTerminals(o, inputs),
     rootKey: (terminal) => rootKey(o, terminal),
@@ -108,6 +114,14 @@ export function createKeyRegistry(o: KeyRegistryOptions): KeyRegistry {
   };
 }
 
+type Ctx = KeyRegistryOptions & { readonly keyStore: KeyStore };
+
+function keyStoreOf(o: KeyRegistryOptions): KeyStore {
+  if (o.keyStore !== undefined) return o.keyStore;
+  if (o.masterKey === undefined) throw new TypeError('createKeyRegistry needs a keyStore');
+  return createSoftwareKeyStore({ current: { where: 'memory', key: Buffer.from(o.masterKey) } });
+}
+
 function keyRecord(ref: KeyRef, state: KeyState, wrapped: Uint8Array | null, at: UnixMillis): KeyRecord {
   return { ...ref, state, wrapped, createdAt: at, updatedAt: at, graceUntil: null };
 }
@@ -122,10 +136,7 @@ function entry(
   return { at, actor: o.actor, action, subject, details };
 }
 
-async function addTerminals(
-  o: KeyRegistryOptions,
-  inputs: readonly TerminalInput[],
-): Promise<AddTerminalsResult> {
+async function addTerminals(o: Ctx, inputs: readonly TerminalInput[]): Promise<AddTerminalsResult> {
   const problems: TerminalInputProblem[] = [];
   const good: CheckedTerminal[] = [];
   const seen = new Set<string>();
@@ -142,7 +153,8 @@ async function addTerminals(
     }
   }
   const at = o.clock.now();
-  const provisioned = good.map((t) => provision(o, t, at));
+  const provisioned: Awaited<ReturnType<typeof provision>>[] = [];
+  for (const t of good) provisioned.push(await provision(o, t, at));
   await o.store.addTerminals({
     terminals: provisioned.map((p) => p.terminal),
     keys: provisioned.flatMap((p) => p.keys),
@@ -151,7 +163,7 @@ async function addTerminals(
   return { provisioned: provisioned.map((p) => p.result), problems };
 }
 
-function provision(o: KeyRegistryOptions, t: CheckedTerminal, at: UnixMillis) {
+async function provision(o: Ctx, t: CheckedTerminal, at: UnixMillis) {
   const generated = t.rootKey === undefined;
   const root = new SecretKey(t.rootKey ?? o.randomBytes(ROOT_KEY_BYTES));
   const terminal: TerminalRecord = {
@@ -163,8 +175,7 @@ function provision(o: KeyRegistryOptions, t: CheckedTerminal, at: UnixMillis) {
     status: 'active',
   };
   const rootBytes = root.reveal();
-  const wrapped = wrapKeyWithPadding(o.masterKey, rootBytes);
-  rootBytes.fill(0);
+  const wrapped = await o.keyStore.wrap(rootBytes).finally(() => rootBytes.fill(0));
   // Issued at personalisation: generated (pre-activation) and activated in the same step [spec §3.2].
   const keys = [
     keyRecord({ terminal: t.id, purpose: ROOT_KEY_PURPOSE, version: 1 }, 'active', wrapped, at),
@@ -191,7 +202,7 @@ function provision(o: KeyRegistryOptions, t: CheckedTerminal, at: UnixMillis) {
   return { terminal, keys, audit, result };
 }
 
-async function rootKey(o: KeyRegistryOptions, terminal: TerminalId): Promise<RootKeyResult> {
+async function rootKey(o: Ctx, terminal: TerminalId): Promise<RootKeyResult> {
   const t = await o.store.getTerminal(terminal);
   if (t === undefined) return { ok: false, reason: 'UNKNOWN_TERMINAL' };
   const k = await o.store.getKey({ terminal, purpose: ROOT_KEY_PURPOSE, version: 1 });
@@ -199,8 +210,5 @@ async function rootKey(o: KeyRegistryOptions, terminal: TerminalId): Promise<Roo
   const inGrace = k.graceUntil !== null && o.clock.now() <= k.graceUntil;
   if (!mayProcess(k.state, inGrace) || k.wrapped === null)
     return { ok: false, reason: 'KEY_NOT_USABLE', state: k.state };
-  const bytes = unwrapKeyWithPadding(o.masterKey, k.wrapped);
-  const secret = new SecretKey(bytes);
-  bytes.fill(0);
-  return { ok: true, rootKey: secret, tenant: t.tenant };
+  return { ok: true, rootKey: await o.keyStore.unwrap(k.wrapped), tenant: t.tenant };
 }

@@ -36,6 +36,14 @@ export const PlatformConfigSchema = Type.Object(
     /** With `ingestThread: main`: AES-GCM opens on a worker thread (1) or on the main thread (0). */
     aeadWorkers: Type.Integer({ minimum: 0, maximum: 1 }),
     readyFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** Where the master KEK lives: `software` (master.key / GRIDTRUST_MASTER_KEY) or `pkcs11` (an HSM token). */
+    keyStore: Type.Union([Type.Literal('software'), Type.Literal('pkcs11')]),
+    /** With `keyStore: pkcs11`: the PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so. */
+    pkcs11Module: Type.Optional(Type.String({ minLength: 1 })),
+    /** With `keyStore: pkcs11`: the token's label. */
+    pkcs11Token: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    /** With `keyStore: pkcs11`: a file (mode 0600) holding the user PIN; else GRIDTRUST_PKCS11_PIN. */
+    pkcs11PinFile: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );
@@ -57,6 +65,7 @@ export const PLATFORM_DEFAULTS = Object.freeze({
   cycleMs: 60_000,
   ingestThread: 'writer',
   aeadWorkers: 1,
+  keyStore: 'software',
 });
 
 /** Environment variable per field: `GRIDTRUST_MQTT_PORT` → mqttPort, etc. */
@@ -110,6 +119,7 @@ export function resolvePlatformConfig(layers: ConfigLayers): PlatformConfig {
   const problems = [...Value.Errors(PlatformConfigSchema, merged)].map(
     (e) => `${e.path === '' ? '(root)' : e.path.slice(1)}: ${e.message}`,
   );
+  problems.push(...keyStoreProblems(merged));
   if (problems.length > 0) {
     throw new PlatformError(
       'GT_ERR_PLATFORM_CONFIG',
@@ -120,4 +130,11 @@ export function resolvePlatformConfig(layers: ConfigLayers): PlatformConfig {
     );
   }
   return Object.freeze(merged as Static<typeof PlatformConfigSchema>);
+}
+
+/** Fields `keyStore: pkcs11` needs (the PIN itself is never a config value: pkcs11PinFile or GRIDTRUST_PKCS11_PIN). */
+function keyStoreProblems(c: Record<string, unknown>): string[] {
+  if (c.keyStore !== 'pkcs11') return [];
+  const need = ['pkcs11Module', 'pkcs11Token'].filter((f) => c[f] === undefined);
+  return need.map((f) => `${f}: required with keyStore pkcs11 (or ${envName(f)})`);
 }

@@ -28,3 +28,5 @@ export type { Flagged, Detection } from './demo/detection.ts';
 export { syntheticLoadShapes } from './demo/synthetic-load.ts';
 export { startTrustCycles } from './trust-cycles.ts';
 export type { TrustCycles, TrustCycleOptions } from './trust-cycles.ts';
+export { openConfiguredKeyStore, PKCS11_PIN_ENV } from './key-store.ts';
+export type { KeyStoreConfig, OpenedKeyStore } from './key-store.ts';

@@ -1,7 +1,7 @@
 // Provisioning through the key registry (K_root wrapped RFC 5649 under the master KEK) and the unwrapper.
 import { randomBytes } from 'node:crypto';
 import type { Clock, TerminalId } from '../core/index.ts';
-import { createKeyRegistry, type KeyRegistry } from '../keys/index.ts';
+import { createKeyRegistry, type KeyRegistry, type KeyStore } from '../keys/index.ts';
 import type { Store } from '../storage/index.ts';
 import { PlatformError } from './errors.ts';
 import type { RootKeyProvider } from './terminal-cache.ts';
@@ -15,10 +15,11 @@ export interface TerminalToProvision {
   fusionTerminal?: string | null;
 }
 
-/** Builds the key registry over a store and master KEK (node:crypto randomness). */
+/** Builds the key registry over a store and a key store (or KEK bytes in memory), node:crypto randomness. */
 export function createPlatformRegistry(o: {
   store: Store;
-  masterKey: Uint8Array;
+  keyStore?: KeyStore;
+  masterKey?: Uint8Array;
   clock: Clock;
   actor: string;
 }): KeyRegistry {

@@ -1,8 +1,7 @@
-// The data directory of the embedded platform: where the database, the master key and personalisation files live.
+// The data directory of the embedded platform: where the database and personalisation files live (the KEK: keys area).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StorageError } from './errors.ts';
-import { loadMasterKey, type MasterKey } from './master-key.ts';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 
 /** Environment variable naming the data directory. */
@@ -24,14 +23,13 @@ export function resolveDataDir(
 export interface DataDir {
   readonly dir: string;
   readonly store: SqliteStore;
-  readonly masterKey: MasterKey;
   /** Directory for terminal personalisation files (mode 0700). */
   readonly personalisationDir: string;
 }
 
 /**
- * Opens (creating on first run) a data directory: `gridtrust.db` (SQLite, WAL), the master KEK, and the
- * personalisation directory.
+ * Opens (creating on first run) a data directory: `gridtrust.db` (SQLite, WAL) and the personalisation
+ * directory. The master KEK is the key store's (src/keys: software or PKCS#11), opened by the caller.
  */
 export async function openDataDir(o: {
   dir: string;
@@ -46,7 +44,6 @@ export async function openDataDir(o: {
       cause,
     });
   }
-  const masterKey = loadMasterKey({ dataDir: o.dir, env: o.env });
   const store = await openSqliteStore({ ...o.store, path: join(o.dir, DATABASE_FILE) });
-  return { dir: o.dir, store, masterKey, personalisationDir: join(o.dir, PERSONALISATION_DIR) };
+  return { dir: o.dir, store, personalisationDir: join(o.dir, PERSONALISATION_DIR) };
 }

@@ -9,9 +9,7 @@ export type StorageErrorCode =
   | 'GT_ERR_STORAGE_OPEN'
   | 'GT_ERR_STORAGE_WRITE'
   | 'GT_ERR_STORAGE_SCHEMA_TOO_NEW'
-  | 'GT_ERR_STORAGE_READ_WORKER'
-  | 'GT_ERR_STORAGE_MASTER_KEY'
-  | 'GT_ERR_STORAGE_MASTER_KEY_PERMISSIONS';
+  | 'GT_ERR_STORAGE_READ_WORKER';
 
 /** Thrown by storage adapters for invalid writes, a closed store and infrastructure faults. */
 export class StorageError extends GridtrustError<StorageErrorCode> {

@@ -28,7 +28,6 @@ export { createMemoryStore } from './memory/memory-store.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';
 export type { AttachWriterExtension, WriterHost } from './sqlite/writer-extension.ts';
 export type { GroupCommitOptions } from './types.ts';
-export { MASTER_KEY_ENV, MASTER_KEY_FILE, loadMasterKey, type MasterKey } from './master-key.ts';
 export {
   DATABASE_FILE,
   DATA_DIR_ENV,

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createSystemClock } from '../../src/cli/system-clock.ts';
 import { createPlatformRegistry, provisionTerminals } from '../../src/platform/index.ts';
+import { openSoftwareKeyStore } from '../../src/keys/index.ts';
 import { openDataDir } from '../../src/storage/index.ts';
 import { toUplinkTopic } from '../../src/transport/index.ts';
 import { frameOf, makeTerminals, type TestTerminal } from './support/platform.ts';
@@ -91,9 +92,10 @@ afterAll(() => {
 describe('kill -9 during ingestion', () => {
   it('loses no acknowledged frame and stores none twice', async () => {
     const dd = await openDataDir({ dir: dataDir, env: {} });
+    const { keyStore } = openSoftwareKeyStore({ dataDir, env: {} });
     const registry = createPlatformRegistry({
       store: dd.store,
-      masterKey: dd.masterKey.key,
+      keyStore,
       clock: createSystemClock(),
       actor: 'test',
     });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import {
   configFromEnv,
   createPlatformRegistry,
+  openConfiguredKeyStore,
   readConfigFile,
   resolvePlatformConfig,
   rootKeysFromRegistry,
@@ -31,7 +32,8 @@ interface ServeFlags {
 const HELP = `
 Configuration, lowest precedence first: defaults, --config FILE (one JSON object), GRIDTRUST_*
 environment variables (GRIDTRUST_DATA_DIR, GRIDTRUST_MQTT_PORT, GRIDTRUST_COAP_PORT,
-GRIDTRUST_HTTP_PORT, GRIDTRUST_HOST, GRIDTRUST_EXTERNAL_MQTT_URL, ...), then flags. Every problem is
+GRIDTRUST_HTTP_PORT, GRIDTRUST_HOST, GRIDTRUST_EXTERNAL_MQTT_URL, GRIDTRUST_KEY_STORE,
+GRIDTRUST_PKCS11_MODULE, GRIDTRUST_PKCS11_TOKEN, GRIDTRUST_PKCS11_PIN_FILE, ...), then flags. Every problem is
 reported at once before anything starts. Port 0 picks a free port; --ready-file receives
 { mqttPort, coapPort, httpPort, tenant } once everything listens. SIGINT/SIGTERM stop the listeners,
 flush the pending batch and close the store. See docs/operator-guide.md.
@@ -79,10 +81,18 @@ function untilSignal(): Promise<string> {
 async function serve(io: CliIo, f: ServeFlags): Promise<void> {
   const config = serveConfig(io, f);
   const clock = createSystemClock();
-  const dd = await openDataDir({ dir: resolve(config.dataDir), env: io.env });
+  const ks = await openConfiguredKeyStore({
+    config: { ...config, dataDir: resolve(config.dataDir) },
+    env: io.env,
+  });
+  if (ks.notice !== undefined) io.err(`${ks.notice}\n`);
+  const dd = await openDataDir({ dir: resolve(config.dataDir), env: io.env }).catch(async (e: unknown) => {
+    await ks.keyStore.close();
+    throw e;
+  });
   const registry = createPlatformRegistry({
     store: dd.store,
-    masterKey: dd.masterKey.key,
+    keyStore: ks.keyStore,
     clock,
     actor: 'serve',
   });
@@ -94,6 +104,7 @@ async function serve(io: CliIo, f: ServeFlags): Promise<void> {
     log: (l) => io.err(`${l}\n`),
   }).catch(async (e: unknown) => {
     await dd.store.close(); // release the database (and its read worker) so the process can exit
+    await ks.keyStore.close();
     throw e;
   });
   const ready = {
@@ -110,6 +121,7 @@ async function serve(io: CliIo, f: ServeFlags): Promise<void> {
   const sig = await untilSignal();
   io.err(`${sig}: stopping listeners, flushing, closing the store\n`);
   await platform.close();
+  await ks.keyStore.close();
 }
 
 export const registerServe: RegisterCommand = (program: Command, ctx) => {

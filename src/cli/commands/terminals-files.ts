@@ -3,36 +3,28 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createKeyRegistry, type KeyRegistry, type Provisioned } from '../../keys/index.ts';
-import { openDataDir, resolveDataDir, type DataDir } from '../../storage/index.ts';
+import type { DataDir } from '../../storage/index.ts';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
+import { withKeysContext } from './keys-context.ts';
 
-/** Opens the data dir (creating it and its master key on first run), runs `fn`, always closes the store. */
+/** Opens the data dir and key store (creating the master key on first run), runs `fn`, closes both. */
 export async function withRegistry<T>(
   io: CliIo,
   dataDirFlag: string | undefined,
   fn: (registry: KeyRegistry, dataDir: DataDir) => Promise<T>,
 ): Promise<T> {
-  const dataDir = await openDataDir({
-    dir: resolveDataDir(dataDirFlag, io.env),
-    env: io.env,
-    store: { readWorker: false },
-  });
-  if (dataDir.masterKey.source === 'created')
-    io.err(`created master key ${dataDir.masterKey.path ?? ''} (mode 0600): back it up\n`);
-  try {
+  return withKeysContext(io, { dataDir: dataDirFlag }, ({ dataDir, keyStore }) => {
     const registry = createKeyRegistry({
       store: dataDir.store,
-      masterKey: dataDir.masterKey.key,
+      keyStore,
       clock: createSystemClock(),
       randomBytes: (n) => randomBytes(n),
       actor: 'cli:terminals',
     });
-    return await fn(registry, dataDir);
-  } finally {
-    await dataDir.store.close();
-  }
+    return fn(registry, dataDir);
+  });
 }
 
 /** The personalisation document: what a terminal's secure element is loaded with. */

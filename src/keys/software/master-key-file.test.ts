@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMasterKey } from './master-key.ts';
+import { loadMasterKey } from './master-key-file.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gt-mk-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -40,7 +40,7 @@ describe('loadMasterKey', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ code: 'GT_ERR_STORAGE_MASTER_KEY' });
+    expect(err).toMatchObject({ code: 'GT_ERR_KEYS_MASTER_KEY' });
     expect(JSON.stringify(err) + String(err) + ((err as Error).stack ?? '')).not.toContain(secretish);
   });
 
@@ -49,12 +49,12 @@ describe('loadMasterKey', () => {
     const { path } = loadMasterKey({ dataDir, env: {} });
     chmodSync(path!, 0o644);
     expect(() => loadMasterKey({ dataDir, env: {} })).toThrow(
-      expect.objectContaining({ code: 'GT_ERR_STORAGE_MASTER_KEY_PERMISSIONS' }),
+      expect.objectContaining({ code: 'GT_ERR_KEYS_MASTER_KEY_PERMISSIONS' }),
     );
     chmodSync(path!, 0o600);
     writeFileSync(path!, 'not hex\n');
     expect(() => loadMasterKey({ dataDir, env: {} })).toThrow(
-      expect.objectContaining({ code: 'GT_ERR_STORAGE_MASTER_KEY' }),
+      expect.objectContaining({ code: 'GT_ERR_KEYS_MASTER_KEY' }),
     );
     expect(readFileSync(path!, 'utf8')).toBe('not hex\n');
   });
