@@ -152,6 +152,34 @@ describe('ingest pipeline: one commit per batch', () => {
     expect(accepted).toHaveLength(1);
   });
 
+  it('refuses a reading the store would refuse as BAD_PAYLOAD, and commits the others (issue #16)', async () => {
+    const { pipe, store } = setup();
+    // `t` passes as a safe integer of seconds, but its milliseconds are not a safe integer.
+    const poison = sealFrame({
+      header: {
+        dir: 0,
+        ackReq: false,
+        more: false,
+        suite: 0x01,
+        systemTitle: TITLE,
+        purpose: 1,
+        keyVersion: 1,
+        fc: 20,
+        ctype: 0x01,
+      },
+      key: { rootKey: ROOT, tenant: 1 },
+      telemetry: { t: Math.floor(Number.MAX_SAFE_INTEGER / 1000) + 1, voltage: 2300 },
+    });
+    const out = pipe.handleFrame(poison, meta);
+    const ok = pipe.handleFrame(frame(21), meta);
+    await tick();
+    store.release();
+    expect(await out).toEqual({ ok: false, reason: 'BAD_PAYLOAD' });
+    expect(await ok).toEqual({ ok: true });
+    expect(store.batches[0]!.readings.map((r) => r.fc)).toEqual([21]);
+    expect(store.batches[0]!.readings.every((r) => Number.isSafeInteger(r.ts))).toBe(true);
+  });
+
   it('keeps one replay window per key version of a terminal, switching back and forth', async () => {
     const { pipe, store } = setup();
     const frames = [frame(1, { version: 1 }), frame(1, { version: 2 }), frame(2, { version: 1 })];

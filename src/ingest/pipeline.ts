@@ -11,6 +11,7 @@ import {
   decodeFramePayload,
   openFrameAead,
   parseFrame,
+  type DecodedPayload,
   type ReplayState,
   type Sgt1Header,
   type TerminalKeys,
@@ -21,7 +22,7 @@ import { createEvidenceAccumulator, type EvidenceAccumulator } from './evidence.
 import type { IngestRejectReason } from './reasons.ts';
 import { verifyTunnelFrame } from './tunnel-step.ts';
 import { createUplinkKeys, type UplinkKeys } from './key-step.ts';
-import { toReading } from './readings.ts';
+import { isStorableReading, toReading } from './readings.ts';
 import type { IngestReading, ReplayWindowUpdate } from './store-port.ts';
 import type {
   IngestMeta,
@@ -172,6 +173,12 @@ interface Frame {
 }
 
 const NO_PLAINTEXT = Buffer.alloc(0);
+/** A decoded reading the store would refuse (its ms timestamp or a value out of range). */
+const UNSTORABLE: DecodedPayload = Object.freeze({
+  ok: false,
+  reason: 'BAD_PAYLOAD',
+  detail: 'a value the store cannot hold',
+});
 
 /**
  * Steps 4–4b after the open. With an asynchronous opener the window was read again (another copy of
@@ -200,11 +207,14 @@ function replayed(s: State, header: Sgt1Header, x: { tid: TerminalId; cycle: num
 /** Decode → evidence → join this turn's batch; the outcome settles once that batch is durable. */
 function accept(s: State, header: Sgt1Header, x: Frame): Promise<IngestOutcome> {
   const tid = header.terminalId;
-  const decoded = decodeFramePayload(header, x.plaintext);
+  let decoded = decodeFramePayload(header, x.plaintext);
   let reading: IngestReading | undefined;
   if (decoded.ok && decoded.telemetry !== undefined) {
-    reading = toReading(header, decoded.telemetry, x.now);
-    accountDelay(s, tid, x.cycle, x.now - reading.ts);
+    const r = toReading(header, decoded.telemetry, x.now);
+    if (isStorableReading(r)) {
+      reading = r;
+      accountDelay(s, tid, x.cycle, x.now - r.ts);
+    } else decoded = UNSTORABLE;
   }
   const ack = decoded.ok && header.ackReq ? sealAckFor(s, header, x.terminal) : undefined;
   // A reading carries its own counter (ADR 0009); a frame without one sends its window instead.

@@ -25,3 +25,24 @@ export function toReading(header: Sgt1Header, t: Telemetry, receivedAt: UnixMill
     energyExport: scale(t.energyExport, 1),
   };
 }
+
+const finiteOrNull = (v: number | null | undefined): boolean => v == null || Number.isFinite(v);
+
+/**
+ * True when the store will take the reading (the rules of storage's batch validation for what a
+ * frame controls): a reading it would refuse is refused as BAD_PAYLOAD before it joins a group
+ * commit, so one poison frame never fails the commit of every terminal in the batch (issue #16).
+ */
+export function isStorableReading(r: IngestReading): boolean {
+  return (
+    Number.isSafeInteger(r.ts) &&
+    finiteOrNull(r.voltage) &&
+    finiteOrNull(r.current) &&
+    finiteOrNull(r.activePower) &&
+    finiteOrNull(r.reactivePower) &&
+    finiteOrNull(r.powerFactor) &&
+    finiteOrNull(r.frequency) &&
+    finiteOrNull(r.energyImport) &&
+    finiteOrNull(r.energyExport)
+  );
+}

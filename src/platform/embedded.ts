@@ -19,13 +19,16 @@ import {
   type FrameSink,
   type Listener,
   type MqttGateway,
+  createTransportCounters,
+  type TransportCounters,
 } from '../transport/index.ts';
 import { startApi, type ApiDeps, type ApiServer } from '../api/index.ts';
 import type { SchemeName } from '../trust/index.ts';
 import type { PlatformConfig } from './config.ts';
 import { startAeadWorker } from './aead-offload.ts';
 import { startIngestThread } from './ingest-thread.ts';
-import { ingestMetrics } from './metrics.ts';
+import { ingestMetrics, transportMetrics } from './metrics.ts';
+import { createRefusalSealer } from './refusals.ts';
 import {
   createTerminalCache,
   type RootKeyProvider,
@@ -35,6 +38,12 @@ import {
 import { createTrustMonitor } from './trust-monitor.ts';
 import { startTrustCycles, type TrustCycleOptions, type TrustCycles } from './trust-cycles.ts';
 import type { TrustMonitor } from './trust-monitor.ts';
+
+/** The counters of the listeners' guards (refused connections, dropped datagrams, …) for /metrics. */
+interface GuardCounters {
+  readonly coap: TransportCounters;
+  readonly mqtt: TransportCounters;
+}
 
 /** Options of {@link startEmbeddedPlatform}. */
 export interface EmbeddedPlatformOptions {
@@ -194,15 +203,21 @@ function gatewayOptions(c: PlatformConfig, url: string) {
 /** Starts MQTT, CoAP, the optional gateway and the API; on failure closes what was opened and throws. */
 async function startListeners(
   o: EmbeddedPlatformOptions,
-  x: { sink: FrameSink; onError: (e: unknown) => void; apiDeps: ApiDeps },
+  x: { sink: IngestPipeline; onError: (e: unknown) => void; apiDeps: ApiDeps; counters: GuardCounters },
 ): Promise<Listeners> {
   const { host, maxFrameBytes: maxPayload } = o.config;
-  const common = { sink: x.sink, host, maxPayload, onError: x.onError };
+  const common = { sink: x.sink as FrameSink, host, maxPayload, onError: x.onError };
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const broker = await startEmbeddedBroker({ ...common, port: o.config.mqttPort });
+    const onRefused = createRefusalSealer({ pipeline: x.sink, now: () => performance.now() });
+    const broker = await startEmbeddedBroker({
+      ...common,
+      port: o.config.mqttPort,
+      onRefused,
+      counters: x.counters.mqtt,
+    });
     opened.push(broker);
-    const coap = await startCoapServer({ ...common, port: o.config.coapPort });
+    const coap = await startCoapServer({ ...common, port: o.config.coapPort, counters: x.counters.coap });
     opened.push(coap);
     const url = o.config.externalMqttUrl;
     const gateway =
@@ -233,10 +248,15 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
   const pipeline = built.pipeline;
   const onError = (e: unknown) =>
     log(`ingest fault (frame not acknowledged): ${e instanceof Error ? e.message : String(e)}`);
+  const counters: GuardCounters = {
+    coap: createTransportCounters('coap'),
+    mqtt: createTransportCounters('mqtt'),
+  };
   const l = await startListeners(o, {
     sink: pipeline,
     onError,
-    apiDeps: apiDeps(o.store, pipeline, cache),
+    apiDeps: apiDeps(o.store, pipeline, cache, counters),
+    counters,
   }).catch(async (e: unknown) => {
     await built.close();
     throw e;
@@ -287,10 +307,12 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
   };
 }
 
-function apiDeps(store: Store, pipeline: IngestPipeline, cache: TerminalCache) {
+function apiDeps(store: Store, pipeline: IngestPipeline, cache: TerminalCache, counters: GuardCounters) {
   return {
     health: () => ({ status: 'ok' as const, terminals: cache.size }),
-    metricsText: () => ingestMetrics(pipeline.stats(), cache.size),
+    metricsText: () =>
+      ingestMetrics(pipeline.stats(), cache.size) +
+      transportMetrics([...counters.coap.snapshot(), ...counters.mqtt.snapshot()]),
     readings: async (q: { terminal: string; from?: number; to?: number; limit: number }) => {
       const rows = await store.queryReadings({
         terminal: q.terminal as TerminalId,

@@ -42,11 +42,14 @@ export type ToIngestThread =
   | FramesMessage
   | { readonly t: 'terminals'; readonly entries: readonly TerminalEntry[] }
   | {
-      readonly t: 'reject';
-      /** Numbers the platform's transport rejections, 1, 2, … (see ThreadNews.rejectsSeen). */
+      readonly t: 'rejects';
+      /**
+       * Numbers the platform's transport rejections, 1, 2, … : the last one in this message (see
+       * ThreadNews.rejectsSeen). One message per turn carries the totals, never one per rejection.
+       */
       readonly seq: number;
-      readonly reason: IngestRejectReason;
-      readonly title?: string;
+      /** [reason, topic title or null, how many]. */
+      readonly counts: readonly (readonly [IngestRejectReason, string | null, number])[];
       readonly now: number;
     }
   | { readonly t: 'flush'; readonly id: number; readonly now: number }

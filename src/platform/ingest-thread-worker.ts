@@ -117,10 +117,13 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
       case 'terminals':
         for (const e of m.entries) table.put(e);
         return;
-      case 'reject':
+      case 'rejects':
         now = m.now;
         rejectsSeen = m.seq;
-        pipeline.recordRejection(m.reason, metaOf(m.title));
+        for (const [reason, title, n] of m.counts) {
+          const meta = metaOf(title ?? undefined);
+          for (let i = 0; i < n; i++) pipeline.recordRejection(reason, meta);
+        }
         return;
       case 'flush':
         now = m.now;

@@ -72,6 +72,8 @@ interface Side {
   readonly accepted: IngestReading[];
   readonly unknown: TerminalId[];
   readonly provision: (ts: readonly TestTerminal[]) => Promise<void>;
+  /** The `t` of every message posted to the thread. */
+  readonly posted: string[];
 }
 
 /**
@@ -96,8 +98,20 @@ async function openSide(path: string, terminals: readonly TestTerminal[]): Promi
   const states = await store.listReplayStates();
   const accepted: IngestReading[] = [];
   const unknown: TerminalId[] = [];
+  const posted: string[] = [];
   const thread = await startIngestThread({
-    store: { extendWriter: (entry, data) => store.extendWriter(entry, data) },
+    store: {
+      extendWriter: async (entry, data) => {
+        const port = await store.extendWriter(entry, data);
+        const post = port.postMessage.bind(port);
+        // Records what the platform sends its thread (one message per turn of rejections, not each).
+        port.postMessage = (m: { t: string }, transfer?: never) => {
+          posted.push(m.t);
+          post(m, transfer);
+        };
+        return port;
+      },
+    },
     clock,
     init: {
       now: clock.now(),
@@ -117,7 +131,7 @@ async function openSide(path: string, terminals: readonly TestTerminal[]): Promi
     },
   });
   mirror.to = (e) => thread.putTerminal(e);
-  return { store, cache, thread, accepted, unknown, provision };
+  return { store, cache, thread, accepted, unknown, provision, posted };
 }
 
 const mqtt = (t: TestTerminal) => ({ transport: 'mqtt', topicTitle: t.id });
@@ -221,6 +235,22 @@ describe('ingest thread', () => {
     await thread.flush();
     expect(thread.stats().rejected.OVERSIZE).toBe(before + 1); // the thread's count agrees
     expect((await store.getRejectCounts()).byReason.OVERSIZE).toBe(stored + 1);
+  });
+
+  it('sends a flood of transport rejections as one message of totals (issue #16 starvation)', async () => {
+    const { thread, store, posted } = side;
+    await thread.flush();
+    const before = thread.stats().rejected.OVERSIZE ?? 0;
+    const stored = (await store.getRejectCounts()).byReason.OVERSIZE ?? 0;
+    const sent = posted.filter((t) => t === 'rejects').length;
+    for (let i = 0; i < 10_000; i++)
+      thread.recordRejection('OVERSIZE', { transport: 'mqtt', topicTitle: E.id });
+    for (let i = 0; i < 5_000; i++) thread.recordRejection('BAD_TOPIC', { transport: 'mqtt' });
+    expect(thread.stats().rejected.OVERSIZE).toBe(before + 10_000);
+    await thread.flush();
+    expect(posted.filter((t) => t === 'rejects').length).toBe(sent + 1);
+    expect(thread.stats().rejected.OVERSIZE).toBe(before + 10_000);
+    expect((await store.getRejectCounts()).byReason.OVERSIZE).toBe(stored + 10_000);
   });
 
   it('keeps a transport rejection in stats while frames sent before it are answered', async () => {

@@ -51,6 +51,8 @@ interface Queued {
 type Waiter = { resolve: (m: FromIngestThread) => void; reject: (e: Error) => void };
 
 const OK: IngestOutcome = Object.freeze({ ok: true });
+/** Most distinct (reason, title) totals per turn's rejections message. */
+const MAX_REJECT_KEYS = 1024;
 
 const stopped = (): PlatformError =>
   new PlatformError('GT_ERR_PLATFORM_START', 'the ingest thread stopped (the store was closed)', {
@@ -67,9 +69,17 @@ class ThreadPipeline implements IngestThread {
   private failure: Error | undefined;
   private cached: IngestStats = { accepted: 0, rejected: {}, commits: 0, committedFrames: 0 };
   private readonly refusals = new Map<IngestRejectReason, IngestOutcome>();
-  /** Transport rejections sent to the thread and not yet in its stats: by sequence number. */
-  private pendingRejects: { seq: number; reason: IngestRejectReason }[] = [];
+  /**
+   * Transport rejections not yet in the thread's stats: runs of one reason, each with the sequence
+   * number of its last rejection (a run is dropped once the thread has seen that number).
+   */
+  private pendingRejects: { seq: number; reason: IngestRejectReason; count: number }[] = [];
   private rejectSeq = 0;
+  /** This turn's transport rejections, summed per reason and topic title, to send as one message. */
+  private readonly rejectTotals = new Map<string, [IngestRejectReason, string | null, number]>();
+  private rejectsScheduled = false;
+  /** The last rejection sent to the thread. */
+  private sentSeq = 0;
 
   constructor(
     private readonly port: MessagePort,
@@ -94,26 +104,43 @@ class ThreadPipeline implements IngestThread {
   }
 
   recordRejection(reason: IngestRejectReason, meta: { topicTitle?: string }): void {
-    // Counted in stats() at once (metrics), until the thread's stats include it.
+    // Summed per turn and sent as totals (a flood of rejections is one message per turn, not one
+    // each: issue #16's starvation); counted in stats() at once until the thread's stats include it.
     const seq = ++this.rejectSeq;
-    this.pendingRejects.push({ seq, reason });
-    const title = meta.topicTitle;
-    this.send({
-      t: 'reject',
-      seq,
-      reason,
-      now: this.o.clock.now(),
-      ...(title === undefined ? {} : { title }),
-    });
+    const last = this.pendingRejects[this.pendingRejects.length - 1];
+    if (last !== undefined && last.reason === reason && last.seq > this.sentSeq) {
+      last.seq = seq;
+      last.count++;
+    } else this.pendingRejects.push({ seq, reason, count: 1 });
+    const title = meta.topicTitle ?? null;
+    // Distinct titles per turn are bounded: beyond the bound they are counted without one.
+    const key = this.rejectTotals.size < MAX_REJECT_KEYS ? `${reason}|${title ?? ''}` : `${reason}|`;
+    const total = this.rejectTotals.get(key);
+    if (total !== undefined) total[2]++;
+    else this.rejectTotals.set(key, [reason, key.endsWith('|') ? null : title, 1]);
+    if (!this.rejectsScheduled) {
+      this.rejectsScheduled = true;
+      setImmediate(() => this.sendRejects());
+    }
+  }
+
+  private sendRejects(): void {
+    this.rejectsScheduled = false;
+    if (this.rejectTotals.size === 0) return;
+    const counts = [...this.rejectTotals.values()];
+    this.rejectTotals.clear();
+    this.sentSeq = this.rejectSeq; // runs end here, so the thread's rejectsSeen never splits one
+    this.send({ t: 'rejects', seq: this.rejectSeq, counts, now: this.o.clock.now() });
   }
 
   stats(): IngestStats {
     const rejected = { ...this.cached.rejected };
-    for (const { reason } of this.pendingRejects) rejected[reason] = (rejected[reason] ?? 0) + 1;
+    for (const { reason, count } of this.pendingRejects) rejected[reason] = (rejected[reason] ?? 0) + count;
     return { ...this.cached, rejected };
   }
 
   async flush(): Promise<void> {
+    this.sendRejects();
     this.dispatch();
     if (this.failure !== undefined) return;
     await this.request((id) => ({ t: 'flush', id, now: this.o.clock.now() }));
@@ -198,8 +225,9 @@ class ThreadPipeline implements IngestThread {
 
   private apply(news: ThreadNews): void {
     this.cached = news.stats;
-    if (this.pendingRejects.length > 0)
+    if (this.pendingRejects.length > 0) {
       this.pendingRejects = this.pendingRejects.filter((r) => r.seq > news.rejectsSeen);
+    }
     for (const r of news.readings) {
       try {
         this.o.onAccepted?.(r);

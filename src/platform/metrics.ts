@@ -1,6 +1,7 @@
 // Ingest statistics as Prometheus metric families.
 import { toPrometheusText } from '../api/index.ts';
 import type { IngestStats } from '../ingest/index.ts';
+import type { TransportEventCount } from '../transport/index.ts';
 
 /** Renders the pipeline counters as Prometheus text. */
 export function ingestMetrics(s: IngestStats, terminals: number): string {
@@ -31,6 +32,18 @@ export function ingestMetrics(s: IngestStats, terminals: number): string {
       help: 'Terminals loaded in the verification cache',
       type: 'gauge',
       samples: [{ value: terminals }],
+    },
+  ]);
+}
+
+/** Renders the listeners' guard counters (limits hit, listener errors) as one Prometheus family. */
+export function transportMetrics(events: readonly TransportEventCount[]): string {
+  return toPrometheusText([
+    {
+      name: 'gridtrust_transport_events_total',
+      help: 'Transport guard events: limits hit, connections refused or dropped, listener errors',
+      type: 'counter',
+      samples: events.map((e) => ({ labels: { transport: e.transport, event: e.event }, value: e.value })),
     },
   ]);
 }

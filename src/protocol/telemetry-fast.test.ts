@@ -110,3 +110,12 @@ describe('decodeTelemetryFast', () => {
     expect(decodeTelemetryFast(float, FAST)).toBeUndefined();
   });
 });
+
+describe('decodeTelemetry bounds', () => {
+  it('refuses a t whose milliseconds are not a safe integer (BAD_PAYLOAD at decode, issue #16)', () => {
+    const max = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+    expect(decodeTelemetry(encodeTelemetry({ t: max })).ok).toBe(true);
+    const r = decodeTelemetry(encodeTelemetry({ t: max + 1 }));
+    expect(r).toMatchObject({ ok: false, reason: 'BAD_PAYLOAD' });
+  });
+});

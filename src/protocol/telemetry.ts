@@ -53,6 +53,8 @@ const KEY_PROFILE = 20;
 const KEY_OBIS = 30;
 const OBIS_RE = /^\d{1,3}-\d{1,3}:\d{1,3}\.\d{1,3}\.\d{1,3}(\*\d{1,3})?$/;
 const MAX_PROFILE_ROWS = 1024;
+/** Largest `t` (Unix seconds) whose milliseconds are a safe integer. */
+export const MAX_T_SECONDS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
 const encoder = new Encoder({ mapsAsObjects: false, useRecords: false });
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
@@ -177,6 +179,9 @@ function fromMap(map: Map<unknown, unknown>): TelemetryResult {
   if (problem !== undefined) return badPayload(problem);
   const t = rec.t;
   if (t === undefined || (t as number) < 0) return badPayload('key 1 (t) is required and must be ≥ 0');
+  // Stored as integer milliseconds: a `t` whose ms are not a safe integer is refused here, at decode,
+  // so it never reaches (and fails) a group commit shared with other terminals' frames (issue #16).
+  if ((t as number) > MAX_T_SECONDS) return badPayload(`key 1 (t) must be ≤ ${MAX_T_SECONDS}`);
   return { ok: true, telemetry: rec as unknown as Telemetry };
 }
 
