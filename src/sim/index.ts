@@ -44,3 +44,5 @@ export {
 } from './fleet.ts';
 // Terminal agent (owned by the ingest/platform engineer): re-exported so cli/platform reach it through this entry.
 export * from './agent/index.ts';
+// Simulated secure element (issue 18): GlobalPlatform APDUs executed against persistent state.
+export * from './se/index.ts';

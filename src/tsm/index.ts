@@ -19,3 +19,4 @@ export {
 export { TEMPLATE_IDS, buildTemplate, type TemplateId, type TemplateParams } from './templates.ts';
 export type { StepOutcome } from './steps.ts';
 export { createJobRunner, type JobRunner, type JobRunnerOptions, type NewJob } from './runner.ts';
+export { sha256 } from './digest.ts';

@@ -35,7 +35,9 @@ export function createMemoryJournal(): JobJournal {
       const busy = [...jobs.values()].find((j) => j.seId === job.seId && HOLDING.includes(j.status));
       if (busy) return Promise.resolve({ ok: false, reason: 'SE_BUSY', activeJobId: busy.jobId });
       if (jobs.has(job.jobId))
-        throw new TsmError('GT_ERR_TSM_DUPLICATE', `job ${job.jobId} exists`, { hint: 'use a new job id' });
+        return Promise.reject(
+          new TsmError('GT_ERR_TSM_DUPLICATE', `job ${job.jobId} exists`, { hint: 'use a new job id' }),
+        );
       jobs.set(job.jobId, copy(job));
       return Promise.resolve({ ok: true });
     },

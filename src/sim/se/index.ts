@@ -1,0 +1,10 @@
+// The simulated secure element and its persistence.
+export { openSimulatedSe, type SimulatedSe } from './simulated-se.ts';
+export {
+  GP_ISD_AID,
+  createMemorySePersistence,
+  initialState,
+  type SeEntry,
+  type SePersistence,
+  type SimSeState,
+} from './state.ts';
