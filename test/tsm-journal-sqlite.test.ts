@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { describeJournalConformance } from '../../tsm/journal-conformance.ts';
-import { openSqliteJobJournal } from './tsm-journal.ts';
+import { describeJournalConformance } from '../src/tsm/journal-conformance.ts';
+import { openSqliteJobJournal } from '../src/storage/sqlite/tsm-journal.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gt-tsm-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
