@@ -214,4 +214,30 @@ describe('batch writer: joined frames', () => {
     expect(ev.pending).toBe(true);
     expect(w.holding(`${T}|1|0|1`, 5)).toBeUndefined();
   });
+
+  it('hands the evidence of each durable commit to onEvidence, after the commit and never a failed one', async () => {
+    const store = deferredStore();
+    const ev = createEvidenceAccumulator();
+    const published: number[][] = [];
+    const w = createBatchWriter({
+      store,
+      evidence: ev,
+      onEvidence: (d) => published.push(d.map((e) => e.requests)),
+    });
+    ev.count(T, 0, 'requests');
+    store.setFail(true);
+    const failed = w.join(frame(1));
+    await tickOnce();
+    store.release();
+    await expect(failed.committed).rejects.toThrow('io');
+    expect(published).toEqual([]);
+    store.setFail(false);
+    ev.count(T, 0, 'requests');
+    const ok = w.join(frame(2));
+    await tickOnce();
+    expect(published).toEqual([]); // not before the commit
+    store.release();
+    await ok.committed;
+    expect(published).toEqual([[2]]); // the restored count and the new one, once
+  });
 });

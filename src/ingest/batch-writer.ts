@@ -1,6 +1,12 @@
 // Batch assembly: the frames verified in one event-loop turn become one store batch (the store group-commits).
 import type { EvidenceAccumulator } from './evidence.ts';
-import type { IngestBatch, IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
+import type {
+  EvidenceIncrement,
+  IngestBatch,
+  IngestReading,
+  IngestStore,
+  ReplayWindowUpdate,
+} from './store-port.ts';
 
 /** What one accepted frame contributes to a batch. */
 export interface WriteItem {
@@ -44,6 +50,8 @@ export interface BatchWriterOptions<F extends FrameWrite = FrameWrite> {
   evidenceEvery?: number;
   /** Observes each commit (frames, duration source is the caller's). */
   onCommit?: (frames: number) => void;
+  /** Called with the evidence deltas of each durable commit that carried some (to publish them). */
+  onEvidence?: (deltas: readonly EvidenceIncrement[]) => void;
   /** Called once per batch with the frames it `join`ed, before `committed` settles. */
   onSettled?: (frames: readonly F[], failed: boolean) => void;
 }
@@ -113,6 +121,15 @@ function toBatch(b: Batch<unknown>, drained: ReturnType<EvidenceAccumulator['dra
   return { readings: b.readings, replayUpdates, ...drained };
 }
 
+/** A throwing evidence hook must not turn a durable commit into a failure. */
+function notifyEvidence(opts: BatchWriterOptions<never>, deltas: readonly EvidenceIncrement[]): void {
+  try {
+    opts.onEvidence?.(deltas);
+  } catch {
+    // The frames are durable and acknowledged regardless (IngestPipelineOptions.onEvidence).
+  }
+}
+
 function holds(b: Batch<unknown>, id: string, fc: number): boolean {
   for (let t = b.windows.get(id); t !== undefined; t = t.prev) if (t.fc === fc) return true;
   return false;
@@ -158,6 +175,7 @@ export function createBatchWriter<F extends FrameWrite = FrameWrite>(
         settle(b, false);
         b.resolve(res);
         opts.onCommit?.(b.size);
+        if (drained.evidenceDeltas.length > 0) notifyEvidence(opts, drained.evidenceDeltas);
       },
       (err: unknown) => {
         opts.evidence.restore(drained);

@@ -2,7 +2,7 @@
 import type { TerminalId } from '../core/index.ts';
 import type { CTYPE, Suite, VerifyContext } from '../protocol/index.ts';
 import type { IngestRejectReason } from './reasons.ts';
-import type { IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
+import type { EvidenceIncrement, IngestReading, IngestStore, ReplayWindowUpdate } from './store-port.ts';
 
 /** Where a request came from (mirrors the transport port's FrameMeta). */
 export interface IngestMeta {
@@ -56,6 +56,11 @@ export interface IngestPipelineOptions {
    * committed. Must not throw: an exception is ignored (the frame is acknowledged all the same).
    */
   onAccepted?: (reading: IngestReading) => void;
+  /**
+   * Called after each durable commit with the per-terminal evidence deltas it stored (e.g. to publish
+   * them on the bus for the online trust engine). Must not throw.
+   */
+  onEvidence?: (deltas: readonly EvidenceIncrement[]) => void;
 }
 
 /** Counters exposed as metrics. */

@@ -291,6 +291,7 @@ export function createIngestPipeline(o: IngestPipelineOptions): IngestPipeline {
       stats.committedFrames += n;
     },
     onSettled: (frames, failed) => settleFrames(s, frames, failed),
+    ...(o.onEvidence ? { onEvidence: o.onEvidence } : {}),
   });
   const s: State = {
     o,

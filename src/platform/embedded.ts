@@ -3,13 +3,14 @@ import type { Clock, TerminalId } from '../core/index.ts';
 import {
   createIngestPipeline,
   windowIdOf,
+  type EvidenceIncrement,
   type IngestPipeline,
   type IngestReading,
   type ReplayWindowUpdate,
 } from '../ingest/index.ts';
 import { createKeyCache, type ReplayState, type VerifyContext } from '../protocol/index.ts';
 import type { Store } from '../storage/index.ts';
-import { createInProcessBus, type Bus } from '../bus/index.ts';
+import { createInProcessBus, readingsSubject, type Bus } from '../bus/index.ts';
 import {
   startCoapServer,
   startEmbeddedBroker,
@@ -35,9 +36,12 @@ import {
   type TerminalCache,
   type TerminalEntry,
 } from './terminal-cache.ts';
-import { createTrustMonitor } from './trust-monitor.ts';
-import { startTrustCycles, type TrustCycleOptions, type TrustCycles } from './trust-cycles.ts';
-import type { TrustMonitor } from './trust-monitor.ts';
+import {
+  publishEvidence,
+  startTrustService,
+  type TrustMonitor,
+  type TrustServiceOptions,
+} from './trust-service.ts';
 
 /** The counters of the listeners' guards (refused connections, dropped datagrams, …) for /metrics. */
 interface GuardCounters {
@@ -54,7 +58,7 @@ export interface EmbeddedPlatformOptions {
   /** Logs (stderr); never receives key material or payloads. */
   log?: (line: string) => void;
   /** Online trust: scheme and a listener for each closed cycle's decisions (cycle length: config.cycleMs). */
-  trust?: { scheme?: SchemeName; onCycle?: TrustCycleOptions['onCycle'] };
+  trust?: { scheme?: SchemeName; onCycle?: TrustServiceOptions['onCycle'] };
 }
 
 /** A running platform. */
@@ -132,7 +136,11 @@ async function buildPipeline(
   bus: Bus,
 ): Promise<BuiltPipeline> {
   const windows = await loadWindows(o.store);
-  const onAccepted = (r: IngestReading) => void bus.publish(`readings.${r.terminal}`, r);
+  // After each durable commit: readings and evidence on the bus, partitioned by fusion terminal.
+  const onAccepted = (r: IngestReading) =>
+    void bus.publish(readingsSubject(cache.partitionOf(r.terminal), r.terminal), r);
+  const onEvidence = (d: readonly EvidenceIncrement[]) =>
+    publishEvidence(bus, (id) => cache.partitionOf(id), d);
   const onUnknownTerminal = createLateLoader(cache);
   const { store, config } = o;
   const extendWriter = store.extendWriter?.bind(store);
@@ -150,6 +158,7 @@ async function buildPipeline(
         maxBatch: config.batchMaxFrames,
       },
       onAccepted,
+      onEvidence,
       onUnknownTerminal,
     });
     return { pipeline: thread, onLoaded: (e) => thread.putTerminal(e), close: () => Promise.resolve() };
@@ -174,6 +183,7 @@ async function buildPipeline(
     maxBatch: config.batchMaxFrames,
     ...(aead !== undefined ? { openFrame: (k, suite, f) => aead.open(k, suite, f) } : {}),
     onAccepted,
+    onEvidence,
     onUnknownTerminal,
   });
   return { pipeline, close: async () => aead?.close() };
@@ -252,28 +262,27 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     coap: createTransportCounters('coap'),
     mqtt: createTransportCounters('mqtt'),
   };
+  // Subscribed before any frame can arrive, so no commit's evidence misses the engine or counts twice.
+  const cycles = await startTrustService({
+    ...(o.trust?.onCycle ? { onCycle: o.trust.onCycle } : {}),
+    ...(o.trust?.scheme ? { scheme: o.trust.scheme } : {}),
+    store: o.store,
+    bus,
+    cache,
+    cycleMs: o.config.cycleMs,
+    flush: () => pipeline.flush(),
+    clock: o.clock,
+    log,
+  });
   const l = await startListeners(o, {
     sink: pipeline,
     onError,
     apiDeps: apiDeps(o.store, pipeline, cache, counters),
     counters,
   }).catch(async (e: unknown) => {
+    await cycles.stop();
     await built.close();
     throw e;
-  });
-  const cycles: TrustCycles = startTrustCycles({
-    ...(o.trust?.onCycle ? { onCycle: o.trust.onCycle } : {}),
-    monitor: createTrustMonitor({
-      store: o.store,
-      cache,
-      clock: o.clock,
-      log,
-      ...(o.trust?.scheme ? { scheme: o.trust.scheme } : {}),
-    }),
-    cycleMs: o.config.cycleMs,
-    flush: () => pipeline.flush(),
-    clock: o.clock,
-    log,
   });
   return {
     mqttPort: l.broker.port,
@@ -284,7 +293,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     cache,
     bus,
     broker: l.broker,
-    trust: cycles.monitor,
+    trust: cycles,
     closeEndedCycles: () => cycles.tick(),
     sendCommand: async (terminal, body) => {
       const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });

@@ -1,6 +1,12 @@
 // The messages between the platform and its ingest thread (ingest-thread-worker.ts, ADR 0010).
 import type { TerminalId } from '../core/index.ts';
-import type { IngestReading, IngestRejectReason, IngestStats, ReplayWindowUpdate } from '../ingest/index.ts';
+import type {
+  EvidenceIncrement,
+  IngestReading,
+  IngestRejectReason,
+  IngestStats,
+  ReplayWindowUpdate,
+} from '../ingest/index.ts';
 import type { CTYPE } from '../protocol/index.ts';
 import type { TerminalEntry } from './terminal-cache.ts';
 
@@ -75,6 +81,8 @@ export interface DoneMessage {
 /** Sent with every answer: readings accepted (for the bus), unknown titles seen, current stats. */
 export interface ThreadNews {
   readonly readings: readonly IngestReading[];
+  /** Evidence deltas committed since the last answer (for the bus). */
+  readonly evidence: readonly EvidenceIncrement[];
   readonly unknown: readonly TerminalId[];
   readonly stats: IngestStats;
   /** The last `reject` message counted in `stats`. */

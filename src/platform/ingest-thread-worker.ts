@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { TerminalId, UnixMillis } from '../core/index.ts';
 import {
   createIngestPipeline,
+  type EvidenceIncrement,
   type IngestMeta,
   type IngestOutcome,
   type IngestReading,
@@ -29,6 +30,7 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
   for (const e of init.terminals) table.put(e);
   let now = init.now;
   let readings: IngestReading[] = [];
+  let evidence: EvidenceIncrement[] = [];
   let rejectsSeen = 0;
   const unknown = new Set<TerminalId>();
   const pipeline = createIngestPipeline({
@@ -60,11 +62,13 @@ function createThread(host: WriterHost, port: MessagePort, init: IngestThreadIni
     schedule: queueMicrotask,
     maxBatch: init.maxBatch,
     onAccepted: (r) => void readings.push(r),
+    onEvidence: (d) => void evidence.push(...d),
     onUnknownTerminal: (id) => void unknown.add(id),
   });
   const news = (): ThreadNews => {
-    const n = { readings, unknown: [...unknown], stats: pipeline.stats(), rejectsSeen };
+    const n = { readings, evidence, unknown: [...unknown], stats: pipeline.stats(), rejectsSeen };
     readings = [];
+    evidence = [];
     unknown.clear();
     return n;
   };

@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Clock, TerminalId } from '../core/index.ts';
 import type {
+  EvidenceIncrement,
   IngestOutcome,
   IngestPipeline,
   IngestReading,
@@ -39,6 +40,8 @@ export interface IngestThreadOptions {
   onAccepted?: (r: IngestReading) => void;
   /** Called with each title the thread did not know (e.g. to load a terminal added meanwhile). */
   onUnknownTerminal?: (id: TerminalId) => void;
+  /** Called with the evidence deltas the thread committed (e.g. to publish them on the bus). */
+  onEvidence?: (deltas: readonly EvidenceIncrement[]) => void;
 }
 
 interface Queued {
@@ -233,6 +236,13 @@ class ThreadPipeline implements IngestThread {
         this.o.onAccepted?.(r);
       } catch {
         // The reading is durable and acknowledged regardless (IngestPipelineOptions.onAccepted).
+      }
+    }
+    if (news.evidence.length > 0) {
+      try {
+        this.o.onEvidence?.(news.evidence);
+      } catch {
+        // The evidence is durable regardless; recovery reads it back from the store after a restart.
       }
     }
     for (const id of news.unknown) this.o.onUnknownTerminal?.(id);

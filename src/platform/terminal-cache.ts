@@ -3,6 +3,7 @@ import type { TerminalId, UnixMillis } from '../core/index.ts';
 import type { KeyRecord, TerminalRecord } from '../keys/index.ts';
 import type { KeyQuery, KeyStatus, TerminalKeys } from '../protocol/index.ts';
 import type { Store } from '../storage/index.ts';
+import { DIRECT_PARTITION } from '../bus/index.ts';
 
 /** Unwraps a terminal's K_root (the key registry under the master KEK). Never logs the key. */
 export type RootKeyProvider = (terminal: TerminalId) => Promise<Uint8Array | undefined>;
@@ -65,6 +66,8 @@ export interface TerminalCache extends TerminalLookups {
   refresh(id?: TerminalId): Promise<number>;
   /** Every entry loaded so far. */
   entries(): IterableIterator<TerminalEntry>;
+  /** The bus partition of a loaded terminal: its fusion terminal, or `platform` for a direct one. */
+  partitionOf(id: TerminalId): string;
 }
 
 /** Creates an empty table. */
@@ -122,7 +125,9 @@ export function createTerminalCache(
   o: { onLoaded?: (e: TerminalEntry) => void } = {},
 ): TerminalCache {
   const table = createTerminalTable();
+  const partitions = new Map<string, string>();
   const load = async (t: TerminalRecord): Promise<boolean> => {
+    partitions.set(t.id, t.fusionTerminal ?? DIRECT_PARTITION);
     const rootKey = await rootKeyOf(t.id);
     if (rootKey === undefined) return false;
     const status = new Map<number, KeyStatus>();
@@ -145,6 +150,7 @@ export function createTerminalCache(
     keyStatus: (q) => table.keyStatus(q),
     isRefused: (id) => table.isRefused(id),
     entries: () => table.entries(),
+    partitionOf: (id) => partitions.get(id) ?? DIRECT_PARTITION,
     async refresh(id) {
       const list = id === undefined ? await store.listTerminals() : [await store.getTerminal(id)];
       let n = 0;

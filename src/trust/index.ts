@@ -33,3 +33,14 @@ export {
   type TrustEngineOptions,
 } from './engine.ts';
 export { evidenceFromCounters, type EvidenceCounters } from './counters.ts';
+export {
+  createOnlineTrust,
+  flagAudit,
+  scorePartitionCycle,
+  type CycleDecisions,
+  type EvidenceMessage,
+  type FlaggedTerminal,
+  type OnlineTrust,
+  type OnlineTrustOptions,
+  type OnlineTrustStats,
+} from './online/online-trust.ts';
