@@ -60,3 +60,14 @@ export {
   type OpenedSoftwareKeyStore,
 } from './software/master-key-file.ts';
 export { openPkcs11KeyStore, type Pkcs11KeyStoreOptions } from './pkcs11/pkcs11-key-store.ts';
+export type {
+  ArchiveResult,
+  AuditedRegistryStore,
+  KeyChange,
+  KeyRefusal,
+  KeySelector,
+  LifecycleContext,
+  LifecycleOp,
+  LifecycleResult,
+} from './operations.ts';
+export { OP_TARGET, applyLifecycleOp, archiveKeys, selectKeys } from './operations.ts';

@@ -1,10 +1,12 @@
 // The list of subcommands. Each module registers one top-level command on the program.
 import type { RegisterCommand } from '../command.ts';
 import { registerAnalyze } from './analyze.ts';
+import { registerAudit } from './audit.ts';
 import { registerBench } from './bench.ts';
 import { registerDemo } from './demo.ts';
 import { registerServe } from './serve.ts';
 import { registerFrame } from './frame.ts';
+import { registerKeys } from './keys.ts';
 import { registerReadings } from './readings.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerTerminals } from './terminals.ts';
@@ -12,9 +14,11 @@ import { registerTrust } from './trust.ts';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAnalyze,
+  registerAudit,
   registerBench,
   registerDemo,
   registerFrame,
+  registerKeys,
   registerReadings,
   registerServe,
   registerSimulate,
