@@ -1,82 +1,48 @@
-// Minimal HTTP API (fastify): /health, /metrics (Prometheus text), /readings. The full API comes later.
-import Fastify, { type FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
-
-/** One stored reading as the API returns it. */
-export interface ApiReading {
-  terminal: string;
-  at: number;
-  [field: string]: unknown;
-}
-
-/** What the API reads from; the platform wires these to the pipeline and the store. */
-export interface ApiDeps {
-  health(): { status: 'ok' | 'degraded'; [k: string]: unknown };
-  /** The Prometheus text exposition (format 0.0.4). */
-  metricsText(): string;
-  readings(q: { terminal: string; from?: number; to?: number; limit: number }): Promise<ApiReading[]>;
-}
+// Starts the HTTP(S) listener of the API; refuses a non-loopback address without TLS.
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors.ts';
+import { buildApiApp } from './app.ts';
+import type { ApiAppOptions, ApiDeps } from './deps.ts';
 
 /** Options of {@link startApi}. */
-export interface ApiOptions {
+export interface ApiOptions extends ApiAppOptions {
   deps: ApiDeps;
   /** @default 0 (free port) */
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-}
-
-const ReadingsQuery = Type.Object(
-  {
-    terminal: Type.String({ pattern: '^[0-9a-fA-F]{16}$' }),
-    from: Type.Optional(Type.Integer({ minimum: 0 })),
-    to: Type.Optional(Type.Integer({ minimum: 0 })),
-    limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
-  },
-  { additionalProperties: false },
-);
-
-function buildApp(deps: ApiDeps): FastifyInstance {
-  // Query strings are text: coerce there, but never strip unknown fields (DEPENDENCIES.md).
-  const app = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: true } } });
-  app.get('/health', () => deps.health());
-  app.get('/metrics', (_req, reply) => {
-    void reply.type('text/plain; version=0.0.4').send(deps.metricsText());
-  });
-  app.get<{ Querystring: Static<typeof ReadingsQuery> }>(
-    '/readings',
-    { schema: { querystring: ReadingsQuery } },
-    async (req) => {
-      const q = req.query;
-      const readings = await deps.readings({ ...q, terminal: q.terminal.toLowerCase() });
-      return { readings };
-    },
-  );
-  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
-    const status = err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 500;
-    void reply.status(status).send({
-      error: status === 400 ? 'BAD_REQUEST' : 'INTERNAL',
-      message: status === 400 ? err.message : 'internal error',
-    });
-  });
-  return app;
+  /** PEM certificate and key: serve HTTPS (sets Secure on the session cookie). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A running API: its port, base URL and close. */
 export interface ApiServer {
   readonly port: number;
   readonly url: string;
+  readonly app: FastifyInstance;
   close(): Promise<void>;
 }
 
-/** Starts the HTTP API on loopback. */
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Starts the API. Authentication is always on; a non-loopback host needs `tls`. */
 export async function startApi(opts: ApiOptions): Promise<ApiServer> {
-  const app = buildApp(opts.deps);
   const host = opts.host ?? '127.0.0.1';
+  if (!isLoopback(host) && opts.tls === undefined)
+    throw new ApiError('GT_ERR_API_INSECURE_LISTEN', `refusing to serve HTTP on ${host} without TLS`, {
+      hint: 'set httpTlsCert and httpTlsKey (or httpTls: "self-signed"), or listen on 127.0.0.1',
+    });
+  const app = buildApiApp(opts.deps, {
+    ...opts,
+    secureCookies: opts.tls !== undefined,
+    ...(opts.tls !== undefined ? { https: opts.tls } : {}),
+  });
   await app.listen({ port: opts.port ?? 0, host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : (opts.port ?? 0);
-  return { port, url: `http://${host}:${port}`, close: () => app.close() };
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return { port, url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}`, app, close: () => app.close() };
 }
-
-export { buildApp as buildApiApp };

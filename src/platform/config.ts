@@ -44,6 +44,13 @@ export const PlatformConfigSchema = Type.Object(
     pkcs11Token: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     /** With `keyStore: pkcs11`: a file (mode 0600) holding the user PIN; else GRIDTRUST_PKCS11_PIN. */
     pkcs11PinFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** HTTPS for the API and dashboard: PEM certificate and key files (both or neither). */
+    httpTlsCert: Type.Optional(Type.String({ minLength: 1 })),
+    httpTlsKey: Type.Optional(Type.String({ minLength: 1 })),
+    /** `self-signed`: generate a pair into the data dir on first run (owner-only), print its fingerprint. */
+    httpTls: Type.Optional(Type.Union([Type.Literal('off'), Type.Literal('self-signed')])),
+    /** Require a viewer token on /metrics. */
+    metricsAuth: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -95,7 +102,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   for (const field of Object.keys(PlatformConfigSchema.properties)) {
     const v = env[envName(field)];
     if (v === undefined || v === '') continue;
-    out[field] = NUMERIC.has(field) && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+    if (field === 'metricsAuth' && (v === 'true' || v === 'false')) out[field] = v === 'true';
+    else out[field] = NUMERIC.has(field) && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
   }
   return out;
 }

@@ -23,13 +23,14 @@ import {
   createTransportCounters,
   type TransportCounters,
 } from '../transport/index.ts';
-import { startApi, type ApiDeps, type ApiServer } from '../api/index.ts';
+import { startApi, type ApiAppOptions, type ApiServer, type ApiState } from '../api/index.ts';
 import type { SchemeName } from '../trust/index.ts';
 import type { PlatformConfig } from './config.ts';
 import { startAeadWorker } from './aead-offload.ts';
 import { startIngestThread } from './ingest-thread.ts';
 import { ingestMetrics, transportMetrics } from './metrics.ts';
 import { createRefusalSealer } from './refusals.ts';
+import { createPlatformApi, DEFAULT_WEB_DIR, type PlatformApi } from './api-wiring.ts';
 import {
   createTerminalCache,
   type RootKeyProvider,
@@ -59,6 +60,11 @@ export interface EmbeddedPlatformOptions {
   log?: (line: string) => void;
   /** Online trust: scheme and a listener for each closed cycle's decisions (cycle length: config.cycleMs). */
   trust?: { scheme?: SchemeName; onCycle?: TrustServiceOptions['onCycle'] };
+  /** The API's state (users, sessions, tokens, trust history: api.db) and dashboard; memory state when absent. */
+  api?: Omit<ApiAppOptions, 'secureCookies'> & {
+    state?: ApiState;
+    tls?: { cert: string | Buffer; key: string | Buffer };
+  };
 }
 
 /** A running platform. */
@@ -71,6 +77,8 @@ export interface EmbeddedPlatform {
   readonly cache: TerminalCache;
   readonly bus: Bus;
   readonly broker: EmbeddedBroker;
+  /** The API's wiring: its auth service, live events and state. */
+  readonly api: PlatformApi;
   /** The trust monitor that scores each closed cycle and quarantines flagged terminals. */
   readonly trust: TrustMonitor;
   /** Flushes ingestion and scores every cycle that has ended (the cycle timer does this by itself). */
@@ -213,7 +221,7 @@ function gatewayOptions(c: PlatformConfig, url: string) {
 /** Starts MQTT, CoAP, the optional gateway and the API; on failure closes what was opened and throws. */
 async function startListeners(
   o: EmbeddedPlatformOptions,
-  x: { sink: IngestPipeline; onError: (e: unknown) => void; apiDeps: ApiDeps; counters: GuardCounters },
+  x: { sink: IngestPipeline; onError: (e: unknown) => void; api: PlatformApi; counters: GuardCounters },
 ): Promise<Listeners> {
   const { host, maxFrameBytes: maxPayload } = o.config;
   const common = { sink: x.sink as FrameSink, host, maxPayload, onError: x.onError };
@@ -235,7 +243,14 @@ async function startListeners(
         ? undefined
         : await startMqttGateway({ ...gatewayOptions(o.config, url), sink: x.sink, onError: x.onError });
     if (gateway !== undefined) opened.push(gateway);
-    const api = await startApi({ port: o.config.httpPort, host, deps: x.apiDeps });
+    const { state: _state, ...apiOpts } = o.api ?? {};
+    const api = await startApi({
+      webDir: DEFAULT_WEB_DIR,
+      ...apiOpts,
+      port: o.config.httpPort,
+      host,
+      deps: x.api.deps,
+    });
     opened.push(api);
     return { broker, coap, gateway, api, opened };
   } catch (e) {
@@ -262,9 +277,25 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     coap: createTransportCounters('coap'),
     mqtt: createTransportCounters('mqtt'),
   };
+  const api = createPlatformApi({
+    store: o.store,
+    pipeline,
+    cache,
+    bus,
+    clock: o.clock,
+    log,
+    metricsText: () =>
+      ingestMetrics(pipeline.stats(), cache.size) +
+      transportMetrics([...counters.coap.snapshot(), ...counters.mqtt.snapshot()]),
+    ...(o.api?.state ? { state: o.api.state } : {}),
+  });
+  const userOnCycle = o.trust?.onCycle;
   // Subscribed before any frame can arrive, so no commit's evidence misses the engine or counts twice.
   const cycles = await startTrustService({
-    ...(o.trust?.onCycle ? { onCycle: o.trust.onCycle } : {}),
+    onCycle: (cycle, decisions) => {
+      api.onCycle(cycle, decisions);
+      userOnCycle?.(cycle, decisions);
+    },
     ...(o.trust?.scheme ? { scheme: o.trust.scheme } : {}),
     store: o.store,
     bus,
@@ -274,17 +305,15 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     clock: o.clock,
     log,
   });
-  const l = await startListeners(o, {
-    sink: pipeline,
-    onError,
-    apiDeps: apiDeps(o.store, pipeline, cache, counters),
-    counters,
-  }).catch(async (e: unknown) => {
+  api.useMonitor(cycles);
+  const l = await startListeners(o, { sink: pipeline, onError, api, counters }).catch(async (e: unknown) => {
+    api.close();
     await cycles.stop();
     await built.close();
     throw e;
   });
   return {
+    api,
     mqttPort: l.broker.port,
     coapPort: l.coap.port,
     httpPort: l.api.port,
@@ -311,25 +340,8 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
       await pipeline.flush();
       await built.close();
       await bus.close();
+      api.close();
       await o.store.close();
-    },
-  };
-}
-
-function apiDeps(store: Store, pipeline: IngestPipeline, cache: TerminalCache, counters: GuardCounters) {
-  return {
-    health: () => ({ status: 'ok' as const, terminals: cache.size }),
-    metricsText: () =>
-      ingestMetrics(pipeline.stats(), cache.size) +
-      transportMetrics([...counters.coap.snapshot(), ...counters.mqtt.snapshot()]),
-    readings: async (q: { terminal: string; from?: number; to?: number; limit: number }) => {
-      const rows = await store.queryReadings({
-        terminal: q.terminal as TerminalId,
-        ...(q.from !== undefined ? { from: q.from as never } : {}),
-        ...(q.to !== undefined ? { to: q.to as never } : {}),
-        limit: q.limit,
-      });
-      return rows.map(({ raw: _raw, ...r }) => ({ ...r, at: r.ts }));
     },
   };
 }

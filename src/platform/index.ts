@@ -28,3 +28,7 @@ export { openConfiguredKeyStore, PKCS11_PIN_ENV } from './key-store.ts';
 export type { KeyStoreConfig, OpenedKeyStore } from './key-store.ts';
 export { publishEvidence, startTrustService } from './trust-service.ts';
 export type { TrustMonitor, TrustService, TrustServiceOptions } from './trust-service.ts';
+export { resolveTls } from './tls.ts';
+export type { TlsPair } from './tls.ts';
+export { createPlatformApi, DEFAULT_WEB_DIR } from './api-wiring.ts';
+export type { PlatformApi } from './api-wiring.ts';

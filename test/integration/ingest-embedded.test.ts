@@ -126,9 +126,15 @@ describe('embedded platform ingest', () => {
     expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', terminals: 4 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/gridtrust_frames_rejected_total\{reason="REPLAY"\} \d+/);
-    const body = (await (await fetch(`${base}/readings?terminal=${a.id}`)).json()) as { readings: unknown[] };
+    // readings need a credential (auth is on by default)
+    expect((await fetch(`${base}/readings?terminal=${a.id}`)).status).toBe(401);
+    const { token } = env.platform.api.deps.auth.createToken({ name: 'it', role: 'viewer' });
+    const headers = { authorization: `Bearer ${token}` };
+    const body = (await (await fetch(`${base}/readings?terminal=${a.id}`, { headers })).json()) as {
+      readings: unknown[];
+    };
     expect(body.readings).toHaveLength(1);
-    expect((await fetch(`${base}/readings?terminal=nope`)).status).toBe(400);
+    expect((await fetch(`${base}/readings?terminal=nope`, { headers })).status).toBe(400);
   });
 });
 

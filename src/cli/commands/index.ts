@@ -11,6 +11,7 @@ import { registerReadings } from './readings.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerTerminals } from './terminals.ts';
 import { registerTrust } from './trust.ts';
+import { registerUsersAndTokens } from './users.ts';
 
 export const COMMANDS: readonly RegisterCommand[] = [
   registerAnalyze,
@@ -24,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSimulate,
   registerTerminals,
   registerTrust,
+  registerUsersAndTokens,
 ];

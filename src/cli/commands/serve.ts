@@ -1,12 +1,14 @@
 // `gridtrust serve`: the embedded preset (SQLite, aedes MQTT, CoAP, HTTP) until SIGINT/SIGTERM.
 import { renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { API_STATE_FILE, openSqliteApiState } from '../../api/index.ts';
 import type { Command } from 'commander';
 import {
   configFromEnv,
   createPlatformRegistry,
   openConfiguredKeyStore,
   readConfigFile,
+  resolveTls,
   resolvePlatformConfig,
   rootKeysFromRegistry,
   startEmbeddedPlatform,
@@ -37,6 +39,10 @@ GRIDTRUST_PKCS11_MODULE, GRIDTRUST_PKCS11_TOKEN, GRIDTRUST_PKCS11_PIN_FILE, ...)
 reported at once before anything starts. Port 0 picks a free port; --ready-file receives
 { mqttPort, coapPort, httpPort, tenant } once everything listens. SIGINT/SIGTERM stop the listeners,
 flush the pending batch and close the store. See docs/operator-guide.md.
+
+API and dashboard on the HTTP port, authentication always on (users: gridtrust users add; scripts:
+gridtrust tokens create). A non-loopback --host needs TLS: httpTlsCert + httpTlsKey, or
+GRIDTRUST_HTTP_TLS=self-signed (a pair generated into the data dir, fingerprint printed).
 
 Online trust: every cycleMs (GRIDTRUST_CYCLE_MS, default 60000) the trust engine scores the behaviour
 evidence ingestion accounted; flagged terminals are quarantined (frames refused: QUARANTINED), with the
@@ -96,17 +102,31 @@ async function serve(io: CliIo, f: ServeFlags): Promise<void> {
     clock,
     actor: 'serve',
   });
-  const platform = await startEmbeddedPlatform({
-    config,
-    store: dd.store,
-    rootKeyOf: rootKeysFromRegistry(registry),
-    clock,
-    log: (l) => io.err(`${l}\n`),
-  }).catch(async (e: unknown) => {
-    await dd.store.close(); // release the database (and its read worker) so the process can exit
-    await ks.keyStore.close();
-    throw e;
-  });
+  const log = (l: string) => io.err(`${l}\n`);
+  const state = openSqliteApiState({ path: join(dd.dir, API_STATE_FILE) });
+  const platform = await Promise.resolve()
+    .then(() => resolveTls(config, dd.dir, log))
+    .then((tls) => {
+      if (tls !== undefined) log(`TLS certificate SHA-256 fingerprint ${tls.fingerprint256}`);
+      return startEmbeddedPlatform({
+        config,
+        store: dd.store,
+        rootKeyOf: rootKeysFromRegistry(registry),
+        clock,
+        log,
+        api: { state, protectMetrics: config.metricsAuth === true, ...(tls ? { tls } : {}) },
+      });
+    })
+    .catch(async (e: unknown) => {
+      state.close();
+      await dd.store.close(); // release the database (and its read worker) so the process can exit
+      await ks.keyStore.close();
+      throw e;
+    });
+  if (!platform.api.deps.auth.hasUsers())
+    io.err(
+      `no users yet — create the first admin, then sign in at ${platform.httpUrl}:\n  gridtrust users add --data-dir ${dd.dir} --username admin --role admin --password-file FILE\n`,
+    );
   const ready = {
     mqttPort: platform.mqttPort,
     coapPort: platform.coapPort,
