@@ -17,6 +17,8 @@ import { createEnsembleRegressor, createRidgeRegressor } from './regressor.ts';
 
 const DAY = 48;
 const WEEK = 336;
+/** The neural candidate of `auto` trained tiny: these tests check selection and look-ahead, not its accuracy. */
+const TINY = { seed: 1, epochs: 1, neuralEpochs: 1, ensemble: 1 };
 
 /** A purely multiplicative double-seasonal series: level × daily × weekly (the weekly factor averages 1). */
 function multiplicative(weeks: number): SeasonalSeries {
@@ -109,18 +111,18 @@ describe('forecast methods', () => {
       const f = await m.predict(s, end, 96, fromOrigin(end, 96));
       expect([...(await m.predict(poisoned, end, 96, fromOrigin(end, 96)))]).toEqual([...f]);
     }
-    const a = await selectModel(s, { seed: 1, epochs: 1, end, horizon: 48 });
-    const b = await selectModel(poisoned, { seed: 1, epochs: 1, end, horizon: 48 });
+    const a = await selectModel(s, { ...TINY, end, horizon: 48 });
+    const b = await selectModel(poisoned, { ...TINY, end, horizon: 48 });
     expect(b.scores).toEqual(a.scores);
   });
 
   it('on taylor, the auto choices beat weekly naive (fixed week 12) and dshw peer figures (rolling)', async () => {
     const s = loadTaylorSeries();
-    const fixed = await selectModel(s, { seed: 1, epochs: 1, end: 3696, horizon: 336 });
+    const fixed = await selectModel(s, { ...TINY, end: 3696, horizon: 336 });
     const f = await fixed.method.predict(s, 3696, 336, fromOrigin(3696, 336));
     expect(forecastMetrics(s.values.subarray(3696), f).mape).toBeLessThan(1.224);
     const sr = loadTaylorSeries(2688);
-    const rolling = await selectModel(sr, { seed: 1, epochs: 1, end: 2688, horizon: 48 });
+    const rolling = await selectModel(sr, { ...TINY, end: 2688, horizon: 48 });
     const r = await rollingEvaluation(sr, 2688, 48, rolling.method);
     expect(r.meanMape).toBeLessThan(1.068);
     expect(r.naiveWeekMeanMape).toBeCloseTo(2.168, 3);

@@ -17,11 +17,13 @@ import {
   createRidgeRegressor,
   type Regressor,
 } from './regressor.ts';
+import { neuralMethod } from './neural.ts';
 import { createMlpRegressor, createTfRuntime, type TfRuntime } from './tf-mlp.ts';
 
 /** Model names accepted by `--model`; `auto` picks the best of {@link AUTO_CANDIDATES} by inner validation. */
 export const MODEL_NAMES = [
   'auto',
+  'neural',
   'linear',
   'dshw',
   'combo',
@@ -32,8 +34,8 @@ export const MODEL_NAMES = [
 ] as const;
 /** A name of {@link MODEL_NAMES}. */
 export type ModelName = (typeof MODEL_NAMES)[number];
-/** The candidates of `auto` (the MLPs are left out: each fit costs tens of seconds). */
-export const AUTO_CANDIDATES = ['linear', 'dshw', 'combo'] as const;
+/** The candidates of `auto` (the older MLPs are left out: each fit costs tens of seconds and none won). */
+export const AUTO_CANDIDATES = ['linear', 'dshw', 'combo', 'neural'] as const;
 
 /** Settings shared by the models. */
 export interface CatalogOptions {
@@ -42,6 +44,8 @@ export interface CatalogOptions {
   epochs: number;
   /** Members of the `mlp-ens` ensemble (seeds). @default 3 */
   ensemble?: number;
+  /** Upper bound on the neural model's epochs (early stopping). @default 60 */
+  neuralEpochs?: number;
   /** The TensorFlow.js runtime of the MLP models. @default one created per {@link createMethod} call */
   tf?: TfRuntime;
 }
@@ -70,6 +74,13 @@ export function createMethod(name: Exclude<ModelName, 'auto'>, o: CatalogOptions
     random,
   });
   switch (name) {
+    case 'neural':
+      return neuralMethod({
+        runtime: tf,
+        seed: o.seed,
+        epochs: o.neuralEpochs ?? 60,
+        members: o.ensemble ?? 3,
+      });
     case 'linear':
       return linear;
     case 'dshw':

@@ -22,7 +22,21 @@ describe('gridtrust analyze forecast', () => {
   it('--model auto (default) prints one JSON document with the validation scores and the chosen model', async () => {
     const io = capture();
     const code = await main(
-      ['analyze', 'forecast', '--input', T, '--train-until', '2000-07-31T00:00', '--rolling', '--json'],
+      [
+        'analyze',
+        'forecast',
+        '--input',
+        T,
+        '--train-until',
+        '2000-07-31T00:00',
+        '--rolling',
+        // the neural candidate trained tiny: this test checks the selection contract, not accuracy
+        '--neural-epochs',
+        '1',
+        '--members',
+        '1',
+        '--json',
+      ],
       io,
     );
     expect(code).toBe(0);
@@ -31,7 +45,12 @@ describe('gridtrust analyze forecast', () => {
       meanMape: number;
       selection: { chosen: string; scores: { name: string; meanMape: number }[] };
     };
-    expect(doc.selection.scores.map((s) => s.name)).toEqual(['linear', 'dshw', 'combo(linear+dshw)']);
+    expect(doc.selection.scores.map((s) => s.name)).toEqual([
+      'linear',
+      'dshw',
+      'combo(linear+dshw)',
+      'neural',
+    ]);
     const best = [...doc.selection.scores].sort((a, b) => a.meanMape - b.meanMape)[0];
     expect(doc.model).toBe(best?.name);
     expect(doc.meanMape).toBeGreaterThan(0);

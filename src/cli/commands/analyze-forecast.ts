@@ -38,6 +38,8 @@ interface ForecastFlags extends SourceFlags {
   maxLead: string;
   seed: string;
   epochs: string;
+  neuralEpochs: string;
+  members: string;
   out?: string;
   json?: boolean;
 }
@@ -86,6 +88,8 @@ async function resolveModel(
   const cat = {
     seed: parseNumberArg('--seed', f.seed, { integer: true, min: 0 }),
     epochs: parseNumberArg('--epochs', f.epochs, { integer: true, min: 1 }),
+    neuralEpochs: parseNumberArg('--neural-epochs', f.neuralEpochs, { integer: true, min: 1 }),
+    ensemble: parseNumberArg('--members', f.members, { integer: true, min: 1, max: 20 }),
   };
   const model = f.model as ModelName;
   if (model !== 'auto') return { method: createMethod(model, cat) };
@@ -275,7 +279,7 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
     .option('--horizon <steps>', 'steps to forecast from the end of training (≤ one week)', '48')
     .option(
       '--model <name>',
-      `${MODEL_NAMES.join(' | ')}: auto = the best of ${AUTO_CANDIDATES.join(', ')} on the last two weeks before --train-until; linear = ridge on weekly-naive error features; dshw = Taylor's double-seasonal Holt-Winters + AR(1); combo = mean of linear and dshw; mlp-ens = 3 tfjs-wasm MLPs on dshw residuals, early-stopped; mlp / hybrid = single MLP on weekly-naive residuals / ridge + MLP`,
+      `${MODEL_NAMES.join(' | ')}: auto = the best of ${AUTO_CANDIDATES.join(', ')} on the last two weeks before --train-until; linear = ridge on weekly-naive error features; dshw = Taylor's double-seasonal Holt-Winters + AR(1); combo = mean of linear and dshw; neural = N-HiTS-style tfjs-wasm MLP (trend, daily/weekly Fourier and generic blocks on the pooled two-week window, calendar and bank-holiday inputs) correcting dshw, seeded ensemble early-stopped on the last training week; mlp-ens = 3 tfjs-wasm MLPs on dshw residuals, early-stopped; mlp / hybrid = single MLP on weekly-naive residuals / ridge + MLP`,
       'auto',
     )
     .option(
@@ -283,7 +287,13 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
       "Taylor's rolling-origin protocol: MAPE by lead 1..--max-lead over every origin after --train-until",
     )
     .option('--max-lead <steps>', 'longest lead of --rolling', '48')
-    .option('--epochs <n>', 'MLP training epochs', '40')
+    .option('--epochs <n>', 'training epochs of the older MLP models (mlp, hybrid, mlp-ens)', '40')
+    .option(
+      '--neural-epochs <n>',
+      "upper bound on the neural model's epochs (early stopping on the inner validation week)",
+      '60',
+    )
+    .option('--members <n>', 'ensemble members of neural and mlp-ens (seeds seed·1000 + k)', '3')
     .option('--seed <n>', 'seed of sampling and of the network initialisation', '1')
     .option('--out <dir>', 'write the figure (SVG + PNG) and a CSV here')
     .option('--json', 'print one JSON document on stdout');
