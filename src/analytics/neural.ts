@@ -93,7 +93,7 @@ function buildNetwork(
   const init = (): tf.serialization.Serializable =>
     tf.initializers.heNormal({
       seed: random.int(0, 2 ** 31 - 1),
-    }) as unknown as tf.serialization.Serializable;
+    });
   const outs: tf.SymbolicTensor[] = [naive];
   for (const b of basis) {
     let x: tf.SymbolicTensor = feat;
