@@ -5,6 +5,7 @@ import { createScheme, type SchemeParams } from './schemes.ts';
 import {
   createCycleScores,
   createEvidenceBatch,
+  FACTOR_NAMES,
   HW_ATTRS,
   OPS_FEATURES,
   resetCycleScores,
@@ -37,6 +38,20 @@ export interface TrustDecision {
   quarantined: boolean;
   /** Set in the cycle the terminal is flagged. */
   flag: { reason: FlagReason; detail: string } | null;
+  /**
+   * Why: the deciding factor (the flag's, else the one closest to its threshold), its observed value,
+   * the baseline it was compared with, the test statistic and the threshold (null when not scored).
+   */
+  explanation: Explanation | null;
+}
+
+/** See TrustDecision.explanation; factor names are those of FACTOR_NAMES. */
+export interface Explanation {
+  factor: string;
+  observed: number | null;
+  baseline: number | null;
+  statistic: number | null;
+  threshold: number | null;
 }
 
 /** See createTrustEngine. */
@@ -219,5 +234,18 @@ function decide(g: Group, r: EvidenceRecord, i: number, ctx: Ctx): TrustDecision
       : { stm: orNull(g.out.stm[i]), dtm: orNull(g.out.dtm[i]), etm: orNull(g.out.etm[i]) },
     quarantined: t.quarantine !== undefined,
     flag: reason === undefined ? null : { reason, detail: g.out.detail[i] ?? '' },
+    explanation: was ? null : explanationOf(g.out, i),
+  };
+}
+
+function explanationOf(out: CycleScores, i: number): Explanation | null {
+  const f = out.factor[i] ?? 0;
+  if (f === 0) return null;
+  return {
+    factor: FACTOR_NAMES[f] ?? 'trust',
+    observed: orNull(out.observed[i]),
+    baseline: orNull(out.baseline[i]),
+    statistic: orNull(out.statistic[i]),
+    threshold: orNull(out.threshold[i]),
   };
 }

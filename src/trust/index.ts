@@ -5,6 +5,7 @@ export { DEFAULT_DTMS_PARAMS, resolveDtmsParams, type DtmsParams, type DtmsSwitc
 export * from './equations.ts';
 export { createPaperScheme, DTMS_OVERHEAD, type PaperSchemeOptions } from './paper.ts';
 export { medianInPlace, meanCi, quantile } from './stats.ts';
+export { llrThreshold, normalCusumThreshold, normalQuantile, targetArl } from './adaptive.ts';
 export { createRobustScheme, DEFAULT_ROBUST_PARAMS, ROBUST_OVERHEAD, type RobustParams } from './robust.ts';
 export { createBrsScheme, type BrsOptions } from './baselines/brs.ts';
 export { createSlScheme, discount, toOpinion, type Opinion } from './baselines/sl.ts';
@@ -28,6 +29,7 @@ export {
 } from './evidence.ts';
 export {
   createTrustEngine,
+  type Explanation,
   type TrustDecision,
   type TrustEngine,
   type TrustEngineOptions,

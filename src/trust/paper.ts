@@ -26,6 +26,8 @@ import {
   type EvidenceBatch,
   type SchemeOverhead,
   type TrustScheme,
+  explainThreshold,
+  FACTOR_DEVIATION,
 } from './types.ts';
 import { createEvidenceWindow, type EvidenceWindow } from './window.ts';
 
@@ -185,6 +187,14 @@ function detect(st: PaperState, b: EvidenceBatch, out: CycleScores, rm: boolean)
       else if (ctm - prevCtm > p.devTh && prevCtm < p.thOn) code = REASON_MASKING;
       else if (etm === 0) code = REASON_ENERGY;
     }
+    const deviated = Math.abs(ctm - prevCtm) > p.devTh;
+    explainThreshold(
+      out,
+      i,
+      deviated
+        ? { value: Math.abs(ctm - prevCtm), threshold: p.devTh, factor: FACTOR_DEVIATION }
+        : { value: ctm, threshold: p.thOn },
+    );
     if (code !== 0) {
       out.flag[i] = code;
       out.detail[i] =

@@ -1,7 +1,14 @@
-// Our robust detector: per-component CUSUM with forgetting, hard attestation, peer-relative energy [ADR-0005].
+// Our robust detector with adaptive, peer-relative baselines: per-component change tests whose honest
+// baselines are learnt online (per terminal and per peer group, median/MAD) and whose thresholds follow
+// from a target false-alarm rate; hard attestation; explanations on every decision [ADR-0005, ADR-0012].
+import { llrThreshold, normalCusumThreshold, normalQuantile, targetArl } from './adaptive.ts';
 import { energyTrust } from './equations.ts';
-import { medianInPlace } from './stats.ts';
+import { createGroupStats, type GroupStats } from './robust-peers.ts';
 import {
+  FACTOR_ATTESTATION,
+  FACTOR_MISSING,
+  FACTOR_OPS,
+  FACTOR_NAMES,
   HW_ATTRS,
   HW_CORE,
   OPS_FEATURES,
@@ -16,47 +23,38 @@ import {
   type TrustScheme,
 } from './types.ts';
 
-/** Tunables of the robust detector (defaults tuned on seeds 1000+; see docs/adr/0005-robust-detector.md). */
+/** Tunables of the robust detector (see docs/adr/0012-adaptive-baselines.md). */
 export interface RobustParams {
-  /** @default 0.9 — forgetting of every CUSUM statistic (on-off attackers cannot reset it quickly) */
-  lambda: number;
-  /** @default 0.05 — per-cycle allowance of missing / late / duplicate replies, as a share of requests (min 1) */
-  allowance: number;
-  /** @default 0.1 — allowance of duplicates per cycle as a share of requests (min 2): honest ARQ duplicates */
-  dupAllowance: number;
-  /** @default 3 — CUSUM alarm level for the count components */
-  hCount: number;
-  /** @default 0.5 / 1.5 — allowance and alarm level of caught-tampered replies */
-  kCaught: number;
-  hCaught: number;
-  /** @default 1.5 / 0.5 — energy: allowance and alarm of (consumption / peer median) */
-  kEnergy: number;
-  hEnergy: number;
-  /** @default 0.15 — operating-state jump vs the node's own EWMA baseline that counts as an anomaly */
-  opsJump: number;
+  /** @default 0.002 — target probability that an honest terminal is flagged within `horizon` cycles */
+  falseAlarm: number;
+  /** @default 50 — cycles the false-alarm target refers to */
+  horizon: number;
+  /** @default [0.03, 0.03, 0.15, 0.03] — smallest rate shift each count test is tuned to (missing, tampered, late, duplicates) */
+  shift: readonly [number, number, number, number];
+  /** @default 0.5 — reference value k of the delay and energy CUSUMs, in baseline scales */
+  kNormal: number;
+  /** @default 5 — prior weight (trials) of the peer rate in a terminal's own rate */
+  prior: number;
+  /** @default 0.97 — forgetting of a terminal's own evidence sums (its baseline follows slow change) */
+  ownForget: number;
+  /** @default 0.1 — own location (delay, energy, state) learning rate while unsuspected */
+  locAlpha: number;
+  /** @default 0.25 — share of the alarm level above which a terminal's own baselines stop learning */
+  freezeAt: number;
   /** @default 3 — consecutive attested cycles a non-core mismatch must persist (glitch tolerance) */
   nonCoreStreak: number;
-  /** @default 100 — TimeThreshold, ms */
-  timeThresholdMs: number;
-  /** @default 0.15 / 0.6 — delay CUSUM: allowance and alarm on (mean − baseline)/Th */
-  kDelay: number;
-  hDelay: number;
 }
 
 export const DEFAULT_ROBUST_PARAMS: Readonly<RobustParams> = Object.freeze({
-  lambda: 0.9,
-  allowance: 0.05,
-  dupAllowance: 0.1,
-  hCount: 3,
-  kCaught: 0.5,
-  hCaught: 1.5,
-  kEnergy: 1.5,
-  hEnergy: 0.5,
-  opsJump: 0.15,
+  falseAlarm: 0.002,
+  horizon: 50,
+  shift: [0.03, 0.03, 0.15, 0.03] as const,
+  kNormal: 0.5,
+  prior: 5,
+  ownForget: 0.97,
+  locAlpha: 0.1,
+  freezeAt: 0.25,
   nonCoreStreak: 3,
-  timeThresholdMs: 100,
-  kDelay: 0.15,
-  hDelay: 0.6,
 });
 
 /** Compact 256-bit status report each cycle, attestation hashing every 2nd cycle [ADR-0005]. */
@@ -67,36 +65,53 @@ export const ROBUST_OVERHEAD: SchemeOverhead = Object.freeze({
   recommendations: false,
 });
 
-/** Component order of the CUSUM statistics: missing, tampered, late, duplicates, delay, energy. */
-const C_ENERGY = 5;
-const NC = 6;
-const NAMES = ['missing', 'tampered', 'late', 'duplicates', 'delay', 'energy'];
+/** Count tests (missing, tampered, late, duplicates) and normal tests (delay, energy). */
+export const NCOUNT = 4;
+export const NNORM = 2;
 
-interface RobustState {
+/** Per-terminal state (struct of arrays) and the derived thresholds. */
+export interface RobustState {
   p: RobustParams;
+  hCount: number;
+  hNorm: number;
+  zOps: number;
   cusum: Float64Array;
+  ownEv: Float64Array;
+  ownTr: Float64Array;
+  ncusum: Float64Array;
+  loc: Float64Array;
+  nobs: Float64Array;
+  opsLoc: Float64Array;
   prevRemaining: Float64Array;
-  consumption: Float64Array;
-  scratch: Float64Array;
-  delayRef: Float64Array;
-  opsRef: Float64Array;
   nonCoreMask: Int32Array;
   nonCoreRun: Int32Array;
+  suspect: Uint8Array;
+  peers: GroupStats;
 }
 
 /** Creates the robust scheme. */
 export function createRobustScheme(opts: { size: number; params?: Partial<RobustParams> }): TrustScheme {
   const n = opts.size;
+  const p: RobustParams = { ...DEFAULT_ROBUST_PARAMS, ...opts.params };
+  const tests = NCOUNT + NNORM + OPS_FEATURES + 1;
+  const arl = targetArl({ falseAlarm: p.falseAlarm, horizon: p.horizon, tests });
   const st: RobustState = {
-    p: { ...DEFAULT_ROBUST_PARAMS, ...opts.params },
-    cusum: new Float64Array(n * NC),
+    p,
+    hCount: llrThreshold(arl),
+    hNorm: normalCusumThreshold(p.kNormal, arl),
+    zOps: normalQuantile(1 - p.falseAlarm / (2 * p.horizon * tests)),
+    cusum: new Float64Array(n * NCOUNT),
+    ownEv: new Float64Array(n * NCOUNT),
+    ownTr: new Float64Array(n * NCOUNT),
+    ncusum: new Float64Array(n * NNORM),
+    loc: new Float64Array(n * NNORM).fill(Number.NaN),
+    nobs: new Float64Array(n * NNORM),
+    opsLoc: new Float64Array(n * OPS_FEATURES).fill(Number.NaN),
     prevRemaining: new Float64Array(n).fill(Number.NaN),
-    consumption: new Float64Array(n),
-    scratch: new Float64Array(n),
-    delayRef: new Float64Array(n).fill(Number.NaN),
-    opsRef: new Float64Array(n * OPS_FEATURES).fill(Number.NaN),
     nonCoreMask: new Int32Array(n),
     nonCoreRun: new Int32Array(n),
+    suspect: new Uint8Array(n),
+    peers: createGroupStats(n),
   };
   return {
     name: 'robust',
@@ -106,74 +121,155 @@ export function createRobustScheme(opts: { size: number; params?: Partial<Robust
       for (let k = 0; k + 1 < g.length; k++) {
         const from = g[k] ?? 0;
         const to = g[k + 1] ?? 0;
-        const med = peerConsumption(st, b, from, to);
-        for (let i = from; i < to; i++) if (b.active[i] === 1) scoreNode(st, b, out, { i, med });
+        st.peers.update(st, b, { group: k, from, to });
+        for (let i = from; i < to; i++) if (b.active[i] === 1) scoreNode(st, b, out, { i, group: k, from });
       }
     },
   };
 }
 
-/** Per-node energy used since the last cycle, and its median over the group's active peers. */
-function peerConsumption(st: RobustState, b: EvidenceBatch, from: number, to: number): number {
-  let m = 0;
-  for (let i = from; i < to; i++) {
-    if (b.active[i] !== 1) continue;
-    const prev = st.prevRemaining[i] ?? Number.NaN;
-    const c = Number.isNaN(prev) ? Number.NaN : prev - (b.remaining[i] ?? 0);
-    st.consumption[i] = c;
-    if (!Number.isNaN(c)) st.scratch[m++] = c;
+/** Per-node evidence of count test c: events and trials this cycle. */
+export function countOf(b: EvidenceBatch, i: number, c: number): { x: number; n: number } {
+  const req = b.requests[i] ?? 0;
+  const valid = b.valid[i] ?? 0;
+  const caught = b.tamperedCaught[i] ?? 0;
+  if (c === 0) return { x: Math.max(0, req - valid - caught), n: req };
+  if (c === 1) return { x: caught, n: req };
+  if (c === 2) return { x: b.late[i] ?? 0, n: valid };
+  return { x: b.duplicates[i] ?? 0, n: req };
+}
+
+/** One terminal's count test c: binomial (Poisson for duplicates) LLR CUSUM against its own rate. */
+function countTest(st: RobustState, b: EvidenceBatch, at: { i: number; group: number; c: number }): number {
+  const { i, c } = at;
+  const { x, n } = countOf(b, i, c);
+  const k = i * NCOUNT + c;
+  const s0 = st.cusum[k] ?? 0;
+  if (n <= 0) return s0;
+  const p = st.p;
+  const peerRate = st.peers.rate({ group: at.group, i }, c, { x, n });
+  const peer = Number.isNaN(peerRate) ? 0 : peerRate;
+  const own = ((st.ownEv[k] ?? 0) + p.prior * peer) / ((st.ownTr[k] ?? 0) + p.prior);
+  const floor = 1 / (p.horizon * n);
+  const dup = c === 3;
+  // never expected to be better than its peers; a worse link than theirs is learnt as its own rate
+  const p0 = Math.min(dup ? Infinity : 0.98, Math.max(floor, peer, own));
+  const p1 = dup ? p0 + (p.shift[c] ?? 0.03) : p0 + (p.shift[c] ?? 0.03) * (1 - p0);
+  const llr = dup
+    ? x * Math.log(p1 / p0) - n * (p1 - p0)
+    : x * Math.log(p1 / p0) + (n - x) * Math.log((1 - p1) / (1 - p0));
+  const s = b.cycle === 0 ? 0 : Math.max(0, s0 + llr);
+  st.cusum[k] = s;
+  if (s < p.freezeAt * st.hCount) {
+    st.ownEv[k] = p.ownForget * (st.ownEv[k] ?? 0) + x;
+    st.ownTr[k] = p.ownForget * (st.ownTr[k] ?? 0) + n;
   }
-  return medianInPlace(st.scratch, m);
+  writeIfWorse(st, b, { i, c, s, h: st.hCount, observed: x / n, baseline: p0 });
+  return s;
 }
 
-function bump(st: RobustState, at: number, x: number): number {
-  const v = Math.max(0, st.p.lambda * (st.cusum[at] ?? 0) + x);
-  st.cusum[at] = v;
-  return v;
+/** One terminal's normal test c (delay ms, log energy ratio to peers) against its own location. */
+function normalTest(
+  st: RobustState,
+  b: EvidenceBatch,
+  at: { i: number; group: number; from: number; c: number },
+): number {
+  const { i, c } = at;
+  const k = i * NNORM + c;
+  const s0 = st.ncusum[k] ?? 0;
+  const obs = c === 0 ? (b.meanDelay[i] ?? Number.NaN) : st.peers.energyObs(i);
+  const scale = st.peers.scale(at.group, c);
+  // a measurement coarser than the test's allowance cannot show the shift it looks for
+  if (Number.isNaN(obs) || (c === 0 && (b.delayResolution[i] ?? 0) > st.p.kNormal * scale)) return s0;
+  const loc = st.loc[k] ?? Number.NaN;
+  if (Number.isNaN(loc) || !(scale > 0)) {
+    if (Number.isNaN(loc)) st.loc[k] = obs;
+    return s0;
+  }
+  // winsorised: one wild cycle cannot alarm by itself; a shift must persist
+  const z = Math.max(-3, Math.min(4, st.peers.peerScore({ group: at.group, from: at.from }, c, obs - loc)));
+  const s = b.cycle === 0 ? 0 : Math.max(0, s0 + z - st.p.kNormal);
+  st.ncusum[k] = s;
+  // running mean at first, then an EWMA of clipped residuals, down-weighted while under suspicion
+  const n = (st.nobs[k] = (st.nobs[k] ?? 0) + 1);
+  const alpha = Math.max(st.p.locAlpha, 1 / (n + 1)) * (s < st.p.freezeAt * st.hNorm ? 1 : 0.1);
+  st.loc[k] = loc + alpha * scale * Math.max(-2, Math.min(2, z));
+  const med = c === 1 ? st.peers.energyMedian(at.group) : 0;
+  writeIfWorse(st, b, { i, c: NCOUNT + c, s, h: st.hNorm, observed: obs + med, baseline: loc + med });
+  return s;
 }
 
-/** Updates the per-component statistics of node i and flags it on the first alarm. */
+/** Scratch for the explanation of the node being scored (its worst factor so far). */
+const worst = { ratio: -1, factor: 0, observed: 0, baseline: 0, threshold: 0, statistic: 0 };
+
+function writeIfWorse(
+  _st: RobustState,
+  _b: EvidenceBatch,
+  v: { i: number; c: number; s: number; h: number; observed: number; baseline: number },
+): void {
+  const r = v.s / v.h;
+  if (r <= worst.ratio) return;
+  worst.ratio = r;
+  worst.factor = FACTOR_MISSING + v.c;
+  worst.observed = v.observed;
+  worst.baseline = v.baseline;
+  worst.threshold = v.h;
+  worst.statistic = v.s;
+}
+
+/** Updates every test of node i, then decides and explains. */
 function scoreNode(
   st: RobustState,
   b: EvidenceBatch,
   out: CycleScores,
-  at: { i: number; med: number },
+  at: { i: number; group: number; from: number },
 ): void {
-  const { i, med } = at;
-  const p = st.p;
-  const base = i * NC;
-  const req = b.requests[i] ?? 0;
-  const valid = b.valid[i] ?? 0;
-  const caught = b.tamperedCaught[i] ?? 0;
-  const k = Math.max(1, p.allowance * req);
-  const enrol = b.cycle === 0;
-  const x = [
-    Math.max(0, req - valid - caught) - k,
-    caught - p.kCaught,
-    (b.late[i] ?? 0) - k,
-    (b.duplicates[i] ?? 0) - Math.max(2, p.dupAllowance * req),
-    delayExcess(st, b, i),
-    energyExcess(st, i, med),
-  ];
-  const level = [p.hCount, p.hCaught, p.hCount, p.hCount, p.hDelay, p.hEnergy];
-  let worst = 0;
+  const { i, group } = at;
+  worst.ratio = -1;
+  worst.factor = 0;
   let alarm = -1;
-  for (let c = 0; c < NC; c++) {
-    const v = enrol ? 0 : bump(st, base + c, x[c] ?? 0);
-    const r = v / (level[c] ?? 1);
-    if (r > worst) worst = r;
-    if (r >= 1 && alarm < 0) alarm = c;
+  for (let c = 0; c < NCOUNT; c++) {
+    if (countTest(st, b, { i, group, c }) >= st.hCount && alarm < 0) alarm = c;
   }
+  for (let c = 0; c < NNORM; c++) {
+    if (normalTest(st, b, { i, group, from: at.from, c }) >= st.hNorm && alarm < 0) alarm = NCOUNT + c;
+  }
+  st.suspect[i] = worst.ratio >= st.p.freezeAt ? 1 : 0;
   st.prevRemaining[i] = b.remaining[i] ?? 0;
   const att = attestation(st, b, i);
-  const ops = opsAnomaly(st, b, i);
+  const ops = opsAnomaly(st, b, { i, group });
   const etm = energyTrust(b.remaining[i] ?? 0, b.initial[i] ?? 0, 0.5);
   out.etm[i] = etm;
   out.stm[i] = att === 'core' ? 0 : 1;
-  out.dtm[i] = Math.max(0, 1 - Math.min(1, worst));
+  out.dtm[i] = Math.max(0, 1 - Math.min(1, Math.max(0, worst.ratio)));
   out.trust[i] = (out.stm[i] ?? 1) * (out.dtm[i] ?? 1) * (ops ? 0.5 : 1);
-  if (enrol) return;
+  explain(out, i, att, ops);
+  if (b.cycle === 0) return;
   decide(out, { i, alarm, att, ops, etm });
+}
+
+/** Writes the deciding factor: attestation and state first (hard evidence), else the worst test. */
+function explain(out: CycleScores, i: number, att: 'ok' | 'core' | 'noncore', ops: boolean): void {
+  if (att !== 'ok' || (ops && worst.ratio < 1)) {
+    out.factor[i] = att !== 'ok' ? FACTOR_ATTESTATION : FACTOR_OPS;
+    if (att !== 'ok') {
+      out.observed[i] = att === 'core' ? 1 : 0;
+      out.baseline[i] = 0;
+      out.threshold[i] = 0;
+      out.statistic[i] = att === 'core' ? 1 : 0;
+    } else {
+      out.observed[i] = opsWorst.observed;
+      out.baseline[i] = opsWorst.baseline;
+      out.threshold[i] = opsWorst.threshold;
+      out.statistic[i] = opsWorst.statistic;
+    }
+    return;
+  }
+  out.factor[i] = worst.factor;
+  out.observed[i] = worst.observed;
+  out.baseline[i] = worst.baseline;
+  out.threshold[i] = worst.threshold;
+  out.statistic[i] = worst.statistic;
 }
 
 /** Chooses the flag and its reason: masking signature, hard attestation, energy, behaviour, state. */
@@ -182,12 +278,15 @@ function decide(
   v: { i: number; alarm: number; att: 'ok' | 'core' | 'noncore'; ops: boolean; etm: number },
 ): void {
   const { i, alarm, att, ops } = v;
-  const behaviour = alarm >= 0 && alarm !== C_ENERGY;
+  const energy = NCOUNT + 1;
+  const behaviour = alarm >= 0 && alarm !== energy;
+  const name = FACTOR_NAMES[FACTOR_MISSING + alarm] ?? '';
   if ((att === 'core' || ops) && behaviour)
-    return flag(out, i, REASON_MASKING, `attestation/state + ${NAMES[alarm] ?? ''}`);
+    return flag(out, i, REASON_MASKING, `attestation/state + ${name}`);
   if (att === 'core') return flag(out, i, REASON_COMPROMISED, 'core attestation mismatch');
-  if (alarm === C_ENERGY || v.etm === 0) return flag(out, i, REASON_ENERGY, 'energy use vs peers');
-  if (behaviour) return flag(out, i, REASON_COMPROMISED, `CUSUM ${NAMES[alarm] ?? ''}`);
+  if (alarm === energy || v.etm === 0)
+    return flag(out, i, REASON_ENERGY, 'energy use vs own model and peers');
+  if (behaviour) return flag(out, i, REASON_COMPROMISED, `CUSUM ${name}`);
   if (att === 'noncore') return flag(out, i, REASON_COMPROMISED, 'persistent non-core mismatch');
   if (ops) return flag(out, i, REASON_COMPROMISED, 'operating-state jump');
 }
@@ -195,27 +294,6 @@ function decide(
 function flag(out: CycleScores, i: number, reason: number, detail: string): void {
   out.flag[i] = reason;
   out.detail[i] = detail;
-}
-
-/** (mean delay − own baseline)/Th − k; the baseline is learnt while the node looks clean. */
-function delayExcess(st: RobustState, b: EvidenceBatch, i: number): number {
-  const d = b.meanDelay[i] ?? Number.NaN;
-  // a measurement coarser than the allowance cannot show the shift this test looks for
-  if (Number.isNaN(d) || (b.delayResolution[i] ?? 0) > st.p.kDelay * st.p.timeThresholdMs) return 0;
-  const ref = st.delayRef[i] ?? Number.NaN;
-  if (Number.isNaN(ref)) {
-    st.delayRef[i] = d;
-    return 0;
-  }
-  const ex = (d - ref) / st.p.timeThresholdMs - st.p.kDelay;
-  if (ex < 0) st.delayRef[i] = 0.9 * ref + 0.1 * d;
-  return ex;
-}
-
-function energyExcess(st: RobustState, i: number, med: number): number {
-  const c = st.consumption[i] ?? Number.NaN;
-  if (Number.isNaN(c) || !(med > 0)) return 0;
-  return c / med - st.p.kEnergy;
 }
 
 /** Core mismatch is hard evidence; non-core must persist on the same attribute (glitch tolerance). */
@@ -238,17 +316,33 @@ function attestation(st: RobustState, b: EvidenceBatch, i: number): 'ok' | 'core
   return (st.nonCoreRun[i] ?? 0) >= st.p.nonCoreStreak ? 'noncore' : 'ok';
 }
 
-/** Any operating-state feature jumping by more than opsJump from the node's EWMA baseline. */
-function opsAnomaly(st: RobustState, b: EvidenceBatch, i: number): boolean {
+const opsWorst = { observed: 0, baseline: 0, threshold: 0, statistic: 0 };
+
+/** A state feature further from the node's own baseline than zOps peer scales (false-alarm target). */
+function opsAnomaly(st: RobustState, b: EvidenceBatch, at: { i: number; group: number }): boolean {
+  const { i, group } = at;
   if (b.statusReport[i] !== 1) return false;
   let jump = false;
+  let best = -1;
   for (let k = 0; k < OPS_FEATURES; k++) {
-    const at = i * OPS_FEATURES + k;
-    const v = b.ops[at] ?? 0;
-    const ref = st.opsRef[at] ?? Number.NaN;
-    if (Number.isNaN(ref)) st.opsRef[at] = v;
-    else if (Math.abs(v - ref) > st.p.opsJump) jump = true;
-    else st.opsRef[at] = 0.8 * ref + 0.2 * v;
+    const idx = i * OPS_FEATURES + k;
+    const v = b.ops[idx] ?? 0;
+    const ref = st.opsLoc[idx] ?? Number.NaN;
+    if (Number.isNaN(ref)) {
+      st.opsLoc[idx] = v;
+      continue;
+    }
+    const lim = st.zOps * st.peers.opsScale(group, k);
+    const dev = Math.abs(v - ref);
+    if (dev / lim > best) {
+      best = dev / lim;
+      opsWorst.observed = v;
+      opsWorst.baseline = ref;
+      opsWorst.threshold = lim;
+      opsWorst.statistic = dev;
+    }
+    if (dev > lim && b.cycle > 0) jump = true;
+    else st.opsLoc[idx] = ref + 2 * st.p.locAlpha * (v - ref);
   }
   return jump;
 }

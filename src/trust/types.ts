@@ -94,8 +94,38 @@ export function toFlagReason(code: number): FlagReason | undefined {
   return REASONS[code - 1];
 }
 
+/**
+ * The factor an explanation names (0 = none). Count tests report rates, delay ms, energy the ratio of
+ * use to the group's median, state a feature value; `trust` is a threshold scheme's score.
+ */
+export const FACTOR_NAMES: readonly string[] = [
+  '',
+  'missing',
+  'tampered',
+  'late',
+  'duplicates',
+  'delay',
+  'energy',
+  'attestation',
+  'operating-state',
+  'trust',
+  'deviation',
+];
+export const FACTOR_MISSING = 1;
+export const FACTOR_ATTESTATION = 7;
+export const FACTOR_OPS = 8;
+export const FACTOR_TRUST = 9;
+export const FACTOR_DEVIATION = 10;
+
 /** What a scheme writes for one cycle; component arrays stay NaN for schemes that have no such part. */
 export interface CycleScores {
+  /** Explanation of every scored node: the deciding (or worst) factor, see FACTOR_NAMES. */
+  factor: Uint8Array;
+  /** The factor's observed value this cycle, the baseline it was compared with, the test statistic and its threshold. */
+  observed: Float64Array;
+  baseline: Float64Array;
+  statistic: Float64Array;
+  threshold: Float64Array;
   trust: Float64Array;
   stm: Float64Array;
   dtm: Float64Array;
@@ -109,6 +139,11 @@ export interface CycleScores {
 /** Allocates scores for `size` terminals. */
 export function createCycleScores(size: number): CycleScores {
   return {
+    factor: new Uint8Array(size),
+    observed: new Float64Array(size).fill(Number.NaN),
+    baseline: new Float64Array(size).fill(Number.NaN),
+    statistic: new Float64Array(size).fill(Number.NaN),
+    threshold: new Float64Array(size).fill(Number.NaN),
     trust: new Float64Array(size).fill(Number.NaN),
     stm: new Float64Array(size).fill(Number.NaN),
     dtm: new Float64Array(size).fill(Number.NaN),
@@ -116,6 +151,19 @@ export function createCycleScores(size: number): CycleScores {
     flag: new Uint8Array(size),
     detail: new Array<string>(size).fill(''),
   };
+}
+
+/** Explains a threshold scheme's decision: its score, compared with the threshold θ (baseline 1 = full trust). */
+export function explainThreshold(
+  out: CycleScores,
+  i: number,
+  v: { value: number; threshold: number; factor?: number },
+): void {
+  out.factor[i] = v.factor ?? FACTOR_TRUST;
+  out.observed[i] = v.value;
+  out.baseline[i] = 1;
+  out.statistic[i] = v.value;
+  out.threshold[i] = v.threshold;
 }
 
 /** Clears the per-cycle outputs before a scheme scores a batch. */
@@ -126,6 +174,11 @@ export function resetCycleScores(s: CycleScores): void {
   s.etm.fill(Number.NaN);
   s.flag.fill(0);
   s.detail.fill('');
+  s.factor.fill(0);
+  s.observed.fill(Number.NaN);
+  s.baseline.fill(Number.NaN);
+  s.statistic.fill(Number.NaN);
+  s.threshold.fill(Number.NaN);
 }
 
 /** LVESU-side cost a scheme imposes each cycle (paid in the world's energy model) [trust-§9]. */

@@ -1,6 +1,6 @@
 // Attack behaviours A1–A8 of trust spec §8: per-node parameters, onsets and the on-off state machine.
 import type { Random } from '../../core/index.ts';
-import { WORLD, type AttackType } from './params.ts';
+import { WORLD, type AttackIntensity, type AttackType } from './params.ts';
 
 /** Per-node attack parameters drawn at world creation [trust-§8]. */
 export interface AttackState {
@@ -11,6 +11,10 @@ export interface AttackState {
   pDly: number;
   muRep: number;
   mE: number;
+  /** Subtle A3: fixed extra delay on every reply, ms (0 = the §8 random delay). */
+  dlyMs: number;
+  /** Duty-cycle footprint of an energy drain on the status report. */
+  duty: number;
   /** A7: which behaviour runs while ON. */
   onBehaviour: 'A1' | 'A3' | 'A4';
   /** On-off phase: ON at onset, then alternating U{2..4}-cycle phases. */
@@ -19,9 +23,28 @@ export interface AttackState {
 }
 
 /** Draws the parameters of one attacker. */
-export function drawAttack(type: AttackType, rnd: Random): AttackState {
+export function drawAttack(
+  type: AttackType,
+  rnd: Random,
+  intensity: AttackIntensity = 'default',
+): AttackState {
+  const a = drawDefault(type, rnd);
+  if (intensity === 'default') return a;
+  a.pDrop = type === 'A8' ? rnd.uniform(0.1, 0.2) : rnd.uniform(0.05, 0.1);
+  a.pTamp = rnd.uniform(0.05, 0.1);
+  a.pDly = 1;
+  a.dlyMs = rnd.uniform(10, 30);
+  a.muRep = rnd.uniform(0.05, 0.15);
+  a.mE = rnd.uniform(1.5, 3);
+  a.duty = 0.1;
+  return a;
+}
+
+function drawDefault(type: AttackType, rnd: Random): AttackState {
   const onBehaviours = ['A1', 'A3', 'A4'] as const;
   return {
+    dlyMs: 0,
+    duty: 0.4,
     type,
     onset: rnd.int(1, WORLD.onsetMax),
     pDrop: type === 'A8' ? rnd.uniform(0.6, 0.9) : rnd.uniform(0.3, 0.7),
@@ -61,8 +84,12 @@ export interface LiveBehaviour {
   drop: number;
   tamper: number;
   delay: number;
+  /** Fixed extra delay per delayed reply, ms (0 = U(0.5, 1.5)·TimeThreshold). */
+  delayMs: number;
   replay: number;
   drain: number;
+  /** Duty-cycle feature shift that comes with a drain. */
+  duty: number;
   firmware: boolean;
   masking: 'off' | 'on-dirty' | 'off-spoof';
 }
@@ -72,7 +99,9 @@ const NONE: LiveBehaviour = {
   tamper: 0,
   delay: 0,
   replay: 0,
+  delayMs: 0,
   drain: 1,
+  duty: 0,
   firmware: false,
   masking: 'off',
 };
@@ -86,17 +115,17 @@ export function liveBehaviour(a: AttackState | undefined, t: number): LiveBehavi
     case 'A2':
       return { ...NONE, tamper: a.pTamp };
     case 'A3':
-      return { ...NONE, delay: a.pDly };
+      return { ...NONE, delay: a.pDly, delayMs: a.dlyMs };
     case 'A4':
       return { ...NONE, replay: a.muRep };
     case 'A5':
       return { ...NONE, firmware: true };
     case 'A6':
-      return { ...NONE, drain: a.mE };
+      return { ...NONE, drain: a.mE, duty: a.duty };
     case 'A7':
       if (!a.on) return NONE;
       if (a.onBehaviour === 'A1') return { ...NONE, drop: a.pDrop };
-      if (a.onBehaviour === 'A3') return { ...NONE, delay: a.pDly };
+      if (a.onBehaviour === 'A3') return { ...NONE, delay: a.pDly, delayMs: a.dlyMs };
       return { ...NONE, replay: a.muRep };
     case 'A8':
       return a.on ? { ...NONE, drop: a.pDrop, masking: 'on-dirty' } : { ...NONE, masking: 'off-spoof' };

@@ -78,7 +78,7 @@ function assignAttackers(nodes: WorldNode[], o: WorldOptions, rnd: Random): void
   for (let k = 0; k < m; k++) {
     const node = nodes[order[k] ?? 0];
     const type: AttackType = o.attacks[k % o.attacks.length] ?? 'A1';
-    if (node !== undefined) node.attack = drawAttack(type, node.rnd);
+    if (node !== undefined) node.attack = drawAttack(type, node.rnd, o.intensity);
   }
 }
 

@@ -4,6 +4,45 @@
 export type AttackType = 'A1' | 'A2' | 'A3' | 'A4' | 'A5' | 'A6' | 'A7' | 'A8';
 export const ATTACK_TYPES: readonly AttackType[] = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'];
 
+/** Honest-noise multipliers of the stress grid (1 = the §9 world) [ADR-0012]. */
+export interface NoiseMult {
+  /** channel loss p0 */
+  loss: number;
+  /** ARQ duplicate probability p_dup */
+  duplicates: number;
+  /** per-node base delay D_base */
+  delayBase: number;
+  /** delay jitter mean */
+  jitter: number;
+  /** retry delay */
+  retry: number;
+  /** attestation glitch probability p_nc */
+  glitch: number;
+  /** status-report noise σ_op */
+  ops: number;
+}
+
+export const NOISE_COMPONENTS: readonly (keyof NoiseMult)[] = [
+  'loss',
+  'duplicates',
+  'delayBase',
+  'jitter',
+  'retry',
+  'glitch',
+  'ops',
+];
+
+/** Every component multiplied by `m`. */
+export function uniformNoise(m: number): NoiseMult {
+  return { loss: m, duplicates: m, delayBase: m, jitter: m, retry: m, glitch: m, ops: m };
+}
+
+/**
+ * Attacker intensity: `default` = the §8 table; `subtle` = drop / tamper 5–10 %, +10–30 ms on every
+ * reply, 0.05–0.15 replay copies per reply, 1.5–3× energy drain (duty-cycle footprint +0.1), A8 drop 10–20 %.
+ */
+export type AttackIntensity = 'default' | 'subtle';
+
 /** World configuration; every field has the §9 default. */
 export interface WorldOptions {
   seed: number;
@@ -21,6 +60,10 @@ export interface WorldOptions {
   scenario: 'S1' | 'S2';
   /** @default 'ft-0' — id of the fusion terminal in exported evidence */
   fusionTerminal: string;
+  /** @default all 1 — honest-noise multipliers (stress grid) */
+  noiseMult: NoiseMult;
+  /** @default 'default' */
+  intensity: AttackIntensity;
 }
 
 export const DEFAULT_WORLD_OPTIONS: Readonly<WorldOptions> = Object.freeze({
@@ -32,6 +75,8 @@ export const DEFAULT_WORLD_OPTIONS: Readonly<WorldOptions> = Object.freeze({
   sigmaOp: 0.02,
   scenario: 'S1',
   fusionTerminal: 'ft-0',
+  noiseMult: uniformNoise(1),
+  intensity: 'default',
 } satisfies WorldOptions);
 
 /** Physical constants of the world [trust-§6.1, §9]. */

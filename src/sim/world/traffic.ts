@@ -1,7 +1,7 @@
 // One cycle of request/reply traffic for one LVESU: drops, tampering, delay, replay, ARQ, duplicates [trust-§6.1].
 import type { Random } from '../../core/index.ts';
 import { poisson, type LiveBehaviour } from './attacks.ts';
-import { WORLD } from './params.ts';
+import { WORLD, type NoiseMult } from './params.ts';
 
 /** Counters of one node's cycle, as the fusion terminal sees them (plus the node's own costs). */
 export interface TrafficCounts {
@@ -28,7 +28,7 @@ function transmit(rnd: Random, pLoss: number): { attempts: number; delivered: bo
 export function simulateTraffic(
   rnd: Random,
   node: { dBaseMs: number },
-  ctx: { pLoss: number; live: LiveBehaviour },
+  ctx: { pLoss: number; live: LiveBehaviour; noise: NoiseMult },
 ): TrafficCounts {
   const c: TrafficCounts = {
     requests: WORLD.requests,
@@ -41,21 +41,26 @@ export function simulateTraffic(
     attempts: 0,
     samples: 0,
   };
-  const { live, pLoss } = ctx;
+  const { live, pLoss, noise } = ctx;
+  const pDup = WORLD.pDup * noise.duplicates;
+  const base = node.dBaseMs * noise.delayBase;
+  const jitter = WORLD.jitterMs * noise.jitter;
+  const retry = WORLD.retryMs * noise.retry;
   for (let r = 0; r < WORLD.requests; r++) {
     if (live.drop > 0 && rnd.next() < live.drop) continue;
     c.samples++;
     const tx = transmit(rnd, pLoss);
     c.attempts += tx.attempts;
-    const copies = (rnd.next() < WORLD.pDup ? 1 : 0) + (live.replay > 0 ? poisson(rnd, live.replay) : 0);
+    const copies = (rnd.next() < pDup ? 1 : 0) + (live.replay > 0 ? poisson(rnd, live.replay) : 0);
     for (let k = 0; k < copies; k++) {
       const cp = transmit(rnd, pLoss);
       c.attempts += cp.attempts;
       if (cp.delivered) c.duplicates++;
     }
     if (!tx.delivered) continue;
-    let dtt = node.dBaseMs + rnd.exponential(WORLD.jitterMs) + WORLD.retryMs * (tx.attempts - 1);
-    if (live.delay > 0 && rnd.next() < live.delay) dtt += rnd.uniform(0.5, 1.5) * WORLD.timeThresholdMs;
+    let dtt = base + rnd.exponential(jitter) + retry * (tx.attempts - 1);
+    if (live.delay > 0 && rnd.next() < live.delay)
+      dtt += live.delayMs > 0 ? live.delayMs : rnd.uniform(0.5, 1.5) * WORLD.timeThresholdMs;
     c.delaySum += dtt;
     const isLate = dtt > WORLD.timeThresholdMs;
     if (!isLate) c.onTime++;

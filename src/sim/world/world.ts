@@ -57,7 +57,8 @@ export function createWorld(opts: Partial<WorldOptions> = {}): EvidenceWorld {
     remaining: () => Float64Array.from(nodes, (x) => x.remaining),
     step(ctl) {
       cycle++;
-      const pLoss = Math.min(WORLD.pMax, (WORLD.p0 * load) / (n * WORLD.requests));
+      const p0 = WORLD.p0 * o.noiseMult.loss;
+      const pLoss = Math.min(Math.max(WORLD.pMax, p0), (p0 * load) / (n * WORLD.requests));
       load = 0;
       batch.cycle = cycle;
       nodes.forEach((node, i) => {
@@ -102,7 +103,7 @@ function stepNode(s: NodeStep): number {
   if (node.dead) return 0;
   node.remaining -= WORLD.eRun * live.drain;
   if (s.ctl.excluded[i] === 1) return 0;
-  const c = simulateTraffic(node.rnd, node, { pLoss: s.pLoss, live });
+  const c = simulateTraffic(node.rnd, node, { pLoss: s.pLoss, live, noise: s.o.noiseMult });
   s.counts[i] = c;
   node.remaining -= c.requests * WORLD.reqBits * WORLD.eElec;
   node.remaining -= c.attempts * WORLD.dataBits * node.eTxBit + c.samples * WORLD.eSense;
@@ -130,8 +131,8 @@ function statusReport(s: NodeStep, live: LiveBehaviour): void {
   const r = node.rnd;
   for (let k = 0; k < OPS_FEATURES; k++) {
     let v = node.opsBase[k] ?? 0.5;
-    if (live.masking !== 'off-spoof') v += r.normal(0, s.o.sigmaOp);
-    if (k === 1 && live.drain > 1) v += 0.4;
+    if (live.masking !== 'off-spoof') v += r.normal(0, s.o.sigmaOp * s.o.noiseMult.ops);
+    if (k === 1 && live.drain > 1) v += live.duty;
     if (k === 3 && live.masking === 'on-dirty') v += 0.3;
     batch.ops[i * OPS_FEATURES + k] = Math.min(1, Math.max(0, v));
   }
@@ -140,11 +141,11 @@ function statusReport(s: NodeStep, live: LiveBehaviour): void {
   batch.attested[i] = 1;
   const spoof = live.masking === 'off-spoof';
   for (let j = 0; j < HW_ATTRS; j++) {
-    const glitch = cycle > 0 && j >= HW_CORE && r.next() < s.o.noise;
+    const glitch = cycle > 0 && j >= HW_CORE && r.next() < s.o.noise * s.o.noiseMult.glitch;
     batch.hwMatch[i * HW_ATTRS + j] = !glitch && (spoof || node.hw[j] === node.baseHw[j]) ? 1 : 0;
   }
   for (let j = 0; j < SW_ATTRS; j++) {
-    const glitch = cycle > 0 && j >= SW_CORE && r.next() < s.o.noise;
+    const glitch = cycle > 0 && j >= SW_CORE && r.next() < s.o.noise * s.o.noiseMult.glitch;
     const dirty = live.masking === 'on-dirty' && j === 0;
     batch.swMatch[i * SW_ATTRS + j] = !glitch && !dirty && (spoof || node.sw[j] === node.baseSw[j]) ? 1 : 0;
   }

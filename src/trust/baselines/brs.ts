@@ -1,6 +1,6 @@
 // Beta Reputation System with forgetting (Jøsang & Ismail 2002) and the BRS+attest variant [trust-§7.2].
 import { DTMS_OVERHEAD } from '../paper.ts';
-import { NO_OVERHEAD, REASON_LOW_TRUST, type TrustScheme } from '../types.ts';
+import { NO_OVERHEAD, REASON_LOW_TRUST, type TrustScheme, explainThreshold } from '../types.ts';
 import {
   coreAttestationFailed,
   createBetaState,
@@ -36,6 +36,7 @@ export function createBrsScheme(opts: BrsOptions): TrustScheme {
         const s = st.s[i] ?? 0;
         const e = expectation(r, s);
         out.trust[i] = e;
+        explainThreshold(out, i, { value: e, threshold: p.theta });
         if (b.cycle > 0 && e < p.theta && r + s >= p.minEvidence) {
           out.flag[i] = REASON_LOW_TRUST;
           out.detail[i] = `E=${e.toFixed(3)} r=${r.toFixed(1)} s=${s.toFixed(1)}`;

@@ -1,5 +1,5 @@
 // Subjective-logic trust with discounted, averaged recommendations (Jøsang's operators) [trust-§7.3].
-import { REASON_LOW_TRUST, type TrustScheme } from '../types.ts';
+import { REASON_LOW_TRUST, type TrustScheme, explainThreshold } from '../types.ts';
 import {
   createBetaState,
   DEFAULT_BASELINE_PARAMS,
@@ -57,6 +57,7 @@ export function createSlScheme(opts: { size: number; params?: Partial<BaselinePa
         const s = sd + (cnt > 0 ? sSum / cnt : 0);
         const prob = (r + p.w * 0.5) / (r + s + p.w);
         out.trust[i] = prob;
+        explainThreshold(out, i, { value: prob, threshold: p.theta });
         if (b.cycle > 0 && prob < p.theta && rd + sd >= p.minEvidence) {
           out.flag[i] = REASON_LOW_TRUST;
           out.detail[i] = `P=${prob.toFixed(3)} recommenders=${cnt}`;

@@ -1,5 +1,5 @@
 // TDTC = CCTM of Xu et al. 2020, reconstructed from the abstract: KNN-filtered recommended trust [trust-§7.1].
-import { REASON_LOW_TRUST, type SchemeOverhead, type TrustScheme } from '../types.ts';
+import { REASON_LOW_TRUST, type SchemeOverhead, type TrustScheme, explainThreshold } from '../types.ts';
 import {
   createBetaState,
   DEFAULT_BASELINE_PARAMS,
@@ -66,6 +66,7 @@ export function createTdtcScheme(opts: { size: number; params?: Partial<Baseline
         }
         const rt = den > 0 ? num / den : (direct[i] ?? 0);
         out.trust[i] = rt;
+        explainThreshold(out, i, { value: rt, threshold: p.theta });
         const ev = (st.r[i] ?? 0) + (st.s[i] ?? 0);
         if (b.cycle > 0 && rt < p.theta && ev >= p.minEvidence) {
           out.flag[i] = REASON_LOW_TRUST;
