@@ -75,7 +75,7 @@ export function createGroupStats(size: number): GroupStats {
       const ev1 = (sumEv[at] ?? 0) - self * own.x;
       const tr1 = (sumTr[at] ?? 0) - self * own.n;
       if (tr1 <= 0) return before[at] ?? Number.NaN;
-      return blend(before[at] ?? Number.NaN, (ev1 + 0.5) / (tr1 + 1), W);
+      return blend(before[at] ?? Number.NaN, (ev1 + 0.1) / (tr1 + 1), W);
     },
     scale: (group, c) => scale[group * NNORM + c] ?? Number.NaN,
     opsScale: (group, k) => ops[group * OPS_FEATURES + k] ?? OPS_FLOOR,
@@ -152,7 +152,7 @@ function pooledRates(
     a.before[at] = a.rate[at] ?? Number.NaN;
     a.sumEv[at] = a.ev[c] ?? 0;
     a.sumTr[at] = n;
-    a.rate[at] = blend(a.rate[at] ?? Number.NaN, ((a.ev[c] ?? 0) + 0.5) / (n + 1), W);
+    a.rate[at] = blend(a.rate[at] ?? Number.NaN, ((a.ev[c] ?? 0) + 0.1) / (n + 1), W);
   }
 }
 
