@@ -38,6 +38,10 @@ export const CTYPE = {
   COMMAND_RESULT: 0x04,
   KEY_UPDATE: 0x05,
   XDLMS: 0x10,
+  /** One secure-element command APDU (downlink) — docs/protocol.md "Secure-element APDUs". */
+  SE_APDU: 0x11,
+  /** The SE's response APDU to a ctype 0x11 frame (uplink). */
+  SE_RESPONSE: 0x12,
   SUIT_MANIFEST: 0x20,
   FW_CHUNK_ACK: 0x21,
 } as const;

@@ -46,3 +46,5 @@ export {
 export * from './agent/index.ts';
 // Simulated secure element (issue 18): GlobalPlatform APDUs executed against persistent state.
 export * from './se/index.ts';
+// Firmware updater (issue 18): SUIT checks, resumable download, A/B install, anti-rollback.
+export * from './firmware/index.ts';

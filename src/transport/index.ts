@@ -32,3 +32,16 @@ export { connectMqttUplink } from './mqtt/uplink-client.ts';
 export type { MqttUplinkClient, MqttUplinkOptions, UplinkSendResult } from './mqtt/uplink-client.ts';
 export { createCoapUplink } from './coap/coap-client.ts';
 export type { CoapUplinkClient, CoapUplinkOptions, CoapSendResult } from './coap/coap-client.ts';
+export {
+  MAX_SZX,
+  createFirmwareBlockClient,
+  decodeBlock,
+  encodeBlock,
+  startFirmwareBlockServer,
+} from './coap/firmware-blocks.ts';
+export type {
+  BlockAnswer,
+  BlockImage,
+  FirmwareBlockClient,
+  FirmwareBlockServer,
+} from './coap/firmware-blocks.ts';

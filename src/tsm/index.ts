@@ -20,3 +20,8 @@ export { TEMPLATE_IDS, buildTemplate, type TemplateId, type TemplateParams } fro
 export type { StepOutcome } from './steps.ts';
 export { createJobRunner, type JobRunner, type JobRunnerOptions, type NewJob } from './runner.ts';
 export { sha256 } from './digest.ts';
+export * from './suit/manifest.ts';
+export { CborTag, decodeCbor, encodeCbor, type CborValue } from './suit/cbor.ts';
+export * from './suit/sign.ts';
+export * from './campaign.ts';
+export { driveCampaign, type CampaignDriverOptions } from './campaign-driver.ts';
