@@ -16,6 +16,7 @@ import type { CommandContext } from './command.ts';
 import { parseIsoTimestamp, readTableFile, type WideTable } from './data-files.ts';
 import { CliError } from './errors.ts';
 import { parseNumberArg } from './io.ts';
+import { conceptOption } from './vocabulary.ts';
 
 /** The flags of {@link addSourceOptions}. */
 export interface SourceFlags {
@@ -37,25 +38,28 @@ export const HALF_HOUR_MS = 1_800_000;
 export function addSourceOptions(cmd: Command, inputHelp: string): Command {
   return cmd
     .option('--input <file>', inputHelp)
-    .option(
-      '--data-dir <dir>',
-      'instead of --input: the stored readings of a data directory (gridtrust serve / demo --data-dir), mean active power per half-hour as kWh',
+    .addOption(
+      conceptOption('dataDir', {
+        derivedDefault: 'none: read --input',
+        detail:
+          'instead of --input: its stored readings (gridtrust serve / demo --data-dir), mean active power per half-hour as kWh',
+      }),
     )
     .option(
       '--group-by <what>',
       'with --data-dir: terminal (one column each) or fusion (summed per fusion terminal)',
       'terminal',
     )
-    .option('--from <iso>', 'with --data-dir: first reading time to read (default: all)')
-    .option('--to <iso>', 'with --data-dir: end of the range, excluded (default: all)')
+    .addOption(conceptOption('from', { derivedDefault: 'the first reading', detail: 'with --data-dir' }))
+    .addOption(conceptOption('to', { derivedDefault: 'after the last reading', detail: 'with --data-dir' }))
     .option(
       '--trust <file|store>',
-      'terminal trust: a JSON file {"<customer or terminal id>": score in [0,1]} or "store" (quarantined/retired terminals 0, others 1; the default with --data-dir)',
+      'terminal trust: a JSON file {"<customer or terminal id>": score in [0,1]} or "store" (quarantined/retired terminals 0, others 1; what --data-dir uses)',
     )
     .option('--trust-threshold <x>', 'customers with trust below this are excluded (or down-weighted)', '0.5')
     .option(
       '--trust-mode <how>',
-      'exclude (default): drop their data, estimate their share of totals; weight: weight by the score',
+      'exclude: drop their data, estimate their share of totals; weight: weight by the score',
       'exclude',
     )
     .option(

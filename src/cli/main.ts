@@ -2,29 +2,40 @@
 import { Command, CommanderError } from 'commander';
 import { isGridtrustError } from '../core/index.ts';
 import { COMMANDS } from './commands/index.ts';
+import { configureProgramHelp, describe } from './help.ts';
 import { createProcessIo, type CliIo } from './io.ts';
 
+const PURPOSE =
+  'secure ingestion, trusted services, dynamic trust and analytics for NB-IoT smart-grid terminals';
 const ABOUT =
-  'gridtrust — secure ingestion, trusted services, dynamic trust and demand-side analytics for NB-IoT ' +
-  'smart-grid terminals. Start with `gridtrust demo`; every command takes --help and --json.';
+  'Start with `gridtrust demo`. Every command takes --help (purpose, examples, exit codes) and --json\n' +
+  '(exactly one JSON document on stdout). The flags, output and exit codes shared by every command are\n' +
+  'described in docs/cli.md.';
 
-/** Runs the CLI with the given arguments; returns the exit code (0 ok, 1 failed result, 2 bad usage/input). */
-export async function main(argv: readonly string[], io: CliIo = createProcessIo()): Promise<number> {
-  let exitCode = 0;
-  const program = new Command('gridtrust')
-    .description(ABOUT)
+/** Builds the whole command tree; `setExitCode` receives a command's failure code (1). */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = configureProgramHelp(new Command('gridtrust'));
+  describe(program, {
+    purpose: PURPOSE,
+    details: ABOUT,
+    examples: ['gridtrust demo', 'gridtrust terminals list --help', 'gridtrust completion bash'],
+    docs: ['docs/cli.md', 'docs/operator-guide.md', 'docs/errors.md'],
+  })
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  const ctx = {
-    io,
-    setExitCode: (c: number) => {
-      exitCode = c;
-    },
-  };
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of COMMANDS) register(program, { io, setExitCode });
   for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI with the given arguments; returns the exit code (0 ok, 1 failed result, 2 bad usage/input). */
+export async function main(argv: readonly string[], io: CliIo = createProcessIo()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (c) => {
+    exitCode = c;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -17,7 +17,9 @@ import { drawRanking, openOutDir } from '../analyze-output.ts';
 import type { CommandContext } from '../command.ts';
 import { addSourceOptions, loadSource, trustLine, type SourceFlags } from '../analyze-source.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
 import { parseNumberArg, printJson } from '../io.ts';
+import { conceptOption } from '../vocabulary.ts';
 
 interface FlexFlags extends SourceFlags {
   peakWindow: string;
@@ -167,21 +169,28 @@ async function runFlexibility(f: FlexFlags, ctx: CommandContext): Promise<void> 
 
 /** Registers `analyze flexibility`. */
 export function registerFlexibility(analyze: Command, ctx: CommandContext): void {
-  const cmd = analyze
-    .command('flexibility')
-    .description(
-      'daily peak contribution (sums to 1), coincidence and load factors, peak-window flexibility, per month and per pattern [analytics §3]',
-    )
+  const cmd = describe(analyze.command('flexibility'), {
+    purpose: 'who drives the peak: daily peak contribution, coincidence and load factors, flexibility',
+    details:
+      'Per customer: the share of the daily system peak (the shares sum to 1), coincidence and load\n' +
+      'factors and the energy in the peak window, per month and, with --k, per load pattern; the top\n' +
+      '--top customers are the demand-response targets.',
+    examples: [
+      'gridtrust analyze flexibility --input ../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz --top 10',
+      'gridtrust analyze flexibility --input ../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz --k 4 --json',
+    ],
+    docs: ['docs/analytics.md'],
+  })
     .option('--peak-window <a-b>', 'peak window in local hours [a, b)', '16-20')
     .option('--utc-offset <minutes>', 'local day = UTC + this many minutes', '0')
     .option(
       '--k <n>',
       'also cluster the daily curves into k patterns and report which pattern drives the peak',
     )
-    .option('--seed <n>', 'seed of the clustering', '1')
+    .addOption(conceptOption('seed', { detail: 'seeds the clustering' }))
     .option('--top <n>', 'customers listed as demand-response targets and drawn in the ranking', '20')
-    .option('--out <dir>', 'write the ranking figure (SVG + PNG) and a CSV here')
-    .option('--json', 'print one JSON document on stdout');
+    .addOption(conceptOption('out', { detail: 'the ranking figure (SVG + PNG) and a CSV' }))
+    .addOption(conceptOption('json'));
   addSourceOptions(
     cmd,
     'wide CSV(.gz): timestamp,<customer>,... (the system is the sum of the customers; missing = 0)',

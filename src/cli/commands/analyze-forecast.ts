@@ -27,7 +27,9 @@ import {
 } from '../analyze-source.ts';
 import { parseIsoTimestamp, type WideTable } from '../data-files.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
 import { parseNumberArg, printJson } from '../io.ts';
+import { conceptOption } from '../vocabulary.ts';
 
 interface ForecastFlags extends SourceFlags {
   column?: string;
@@ -269,11 +271,18 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
 
 /** Registers `analyze forecast`. */
 export function registerForecast(analyze: Command, ctx: CommandContext): void {
-  const cmd = analyze
-    .command('forecast')
-    .description(
-      'forecast load with a neural network / linear model beside seasonal naive baselines [analytics §4]',
-    )
+  const cmd = describe(analyze.command('forecast'), {
+    purpose: 'forecast load with a neural network or linear model beside seasonal naive baselines',
+    details:
+      'Fits on the values before --train-until and forecasts --horizon steps after it, reporting MAPE\n' +
+      '(%), MAE and RMSE (in the unit of the input) beside the weekly naive forecast; --rolling runs\n' +
+      "Taylor's rolling-origin protocol over every origin after --train-until.",
+    examples: [
+      'gridtrust analyze forecast --input ../shared/data/taylor/taylor_gb_demand_2000_halfhourly.csv --train-until 2000-07-31 --horizon 48',
+      'gridtrust analyze forecast --input ../shared/data/taylor/taylor_gb_demand_2000_halfhourly.csv --train-until 2000-07-31 --rolling --json',
+    ],
+    docs: ['docs/analytics.md'],
+  })
     .option('--column <name>', 'forecast this column instead of the sum')
     .requiredOption('--train-until <iso>', 'fit only on values before this time (UTC if no zone)')
     .option('--horizon <steps>', 'steps to forecast from the end of training (≤ one week)', '48')
@@ -294,9 +303,9 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
       '60',
     )
     .option('--members <n>', 'ensemble members of neural and mlp-ens (seeds seed·1000 + k)', '3')
-    .option('--seed <n>', 'seed of sampling and of the network initialisation', '1')
-    .option('--out <dir>', 'write the figure (SVG + PNG) and a CSV here')
-    .option('--json', 'print one JSON document on stdout');
+    .addOption(conceptOption('seed', { detail: 'seeds sampling and the network initialisation' }))
+    .addOption(conceptOption('out', { detail: 'the figure (SVG + PNG) and a CSV' }))
+    .addOption(conceptOption('json'));
   addSourceOptions(cmd, 'timestamp,value CSV, or a wide household CSV(.gz) (summed unless --column)').action(
     (f: ForecastFlags) => (f.rolling === true ? runRolling(f, ctx) : runFixed(f, ctx)),
   );

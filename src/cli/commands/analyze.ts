@@ -1,6 +1,6 @@
 // `gridtrust analyze clusters|flexibility|forecast`: demand-side analytics on real load files [analytics spec].
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   chooseK,
   createDayCalendar,
@@ -35,7 +35,9 @@ import {
 } from '../analyze-source.ts';
 import { readNpyFile, writeNpyFile } from '../data-files.ts';
 import { CliError } from '../errors.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { parseNumberArg, printJson } from '../io.ts';
+import { conceptOption } from '../vocabulary.ts';
 import { createProgress } from '../progress.ts';
 import { registerFlexibility } from './analyze-flexibility.ts';
 import { registerForecast } from './analyze-forecast.ts';
@@ -333,16 +335,25 @@ function report(
 }
 
 function registerClusters(analyze: Command, ctx: CommandContext): void {
-  const cmd = analyze
-    .command('clusters')
-    .description('cluster 24-hour daily load curves into typical load patterns (k-means) [analytics §1–2]')
+  const cmd = describe(analyze.command('clusters'), {
+    purpose: 'cluster 24-hour daily load curves into typical load patterns (k-means)',
+    details:
+      'Cleans the daily curves (missing intervals, all-zero and outlier days), normalises them and runs\n' +
+      'k-means++ with --n-init restarts; --k auto picks k by silhouette, Davies–Bouldin and the elbow.\n' +
+      'Prints each pattern with its share of curves and its peak hour; --out draws them.',
+    examples: [
+      'gridtrust analyze clusters --input ../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz --k 4',
+      'gridtrust analyze clusters --input ../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz --k auto --out clusters --json',
+    ],
+    docs: ['docs/analytics.md'],
+  })
     .option(
       '--k <n|auto>',
       'number of clusters, or auto (Davies–Bouldin, silhouette, elbow over --k-range)',
       '6',
     )
     .option('--k-range <a-b>', 'range evaluated by --k auto', '2-12')
-    .option('--seed <n>', 'seed of k-means++ and of the samples', '1')
+    .addOption(conceptOption('seed', { detail: 'seeds k-means++ and the samples' }))
     .option('--n-init <n>', 'k-means++ restarts; the lowest inertia is kept', '3')
     .option('--init-centers <file.npy>', 'start from these k × d centres (one run)')
     .option('--max-iter <n>', 'maximum Lloyd iterations', '300')
@@ -352,7 +363,7 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
       'lloyd-simd (WebAssembly SIMD distance block, f32), lloyd (JavaScript, blocked expanded form, double), elkan or hamerly (exact, triangle-inequality bounds skip distance computations)',
       'lloyd-simd',
     )
-    .option('--threads <n>', 'worker threads (default: all cores)')
+    .addOption(withDerivedDefault(new Option('--threads <n>', 'worker threads'), 'all cores'))
     .option(
       '--by-season',
       'also cluster the curves of each season separately (DJF, MAM, JJA, SON) with the same k',
@@ -361,8 +372,8 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
       '--export-curves <file.npy>',
       'write the clustered matrix (after cleaning and normalisation) as float64 .npy',
     )
-    .option('--out <dir>', 'write figures (SVG + PNG) and CSVs here')
-    .option('--json', 'print one JSON document on stdout');
+    .addOption(conceptOption('out', { detail: 'figures (SVG + PNG) and CSVs' }))
+    .addOption(conceptOption('json'));
   addSourceOptions(
     addCleaningOptions(cmd),
     'wide CSV(.gz) timestamp,<customer>...; or a .npy float32/float64 matrix of ready curves (one row per curve)',
@@ -370,9 +381,14 @@ function registerClusters(analyze: Command, ctx: CommandContext): void {
 }
 
 export const registerAnalyze: RegisterCommand = (program, ctx) => {
-  const analyze = program
-    .command('analyze')
-    .description('demand-side analytics: load patterns, flexibility, forecasts (see docs/analytics.md)');
+  const analyze = describe(program.command('analyze'), {
+    purpose: 'demand-side analytics: load patterns, flexibility, forecasts',
+    examples: [
+      'gridtrust analyze clusters --input ../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz --k 4',
+      'gridtrust analyze forecast --input ../shared/data/taylor/taylor_gb_demand_2000_halfhourly.csv --train-until 2000-07-31 --horizon 48',
+    ],
+    docs: ['docs/analytics.md'],
+  });
   registerClusters(analyze, ctx);
   registerFlexibility(analyze, ctx);
   registerForecast(analyze, ctx);

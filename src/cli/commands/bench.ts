@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
 import type { BenchModule } from '../bench-context.ts';
 import { formatFigures } from '../bench-figures.ts';
-import { printJson } from '../io.ts';
+import { parseNumberArg, printJson } from '../io.ts';
+import { conceptOption } from '../vocabulary.ts';
 
 interface BenchEntry {
   describe: string;
@@ -45,16 +47,15 @@ const BENCHES: Record<string, BenchEntry> = {
 
 export const registerBench: RegisterCommand = (program: Command, ctx) => {
   const names = Object.keys(BENCHES);
-  program
-    .command('bench')
-    .description('run a benchmark and report its figures as ratios to a reference measured in the same run')
+  describe(program.command('bench'), {
+    purpose: 'run a benchmark and report its figures as ratios to a reference measured in the same run',
+    details: `Benchmarks:\n${names.map((n) => `  ${n.padEnd(10)} ${BENCHES[n]?.describe ?? ''}`).join('\n')}\n\nWhat each measures, against which reference, and its last figures: bench/<name>/ in the source tree.`,
+    examples: ['gridtrust bench protocol', 'gridtrust bench sim --scale 0.1 --json'],
+    exitCodes: { 2: 'unknown benchmark or bad --scale' },
+  })
     .argument('<name>', `one of: ${names.length > 0 ? names.join(', ') : '(none yet)'}`)
-    .option('--json', 'print one JSON document on stdout')
+    .addOption(conceptOption('json'))
     .option('--scale <x>', 'shrink (<1) or grow (>1) the workload', '1')
-    .addHelpText(
-      'after',
-      `\nBenchmarks:\n${names.map((n) => `  ${n.padEnd(10)} ${BENCHES[n]?.describe ?? ''}`).join('\n')}`,
-    )
     .action(async (name: string, opts: { json?: boolean; scale: string }) => {
       const entry = BENCHES[name];
       if (entry === undefined) {
@@ -62,7 +63,7 @@ export const registerBench: RegisterCommand = (program: Command, ctx) => {
           hint: `choose one of: ${names.join(', ') || '(none yet)'}`,
         });
       }
-      const scale = Number(opts.scale);
+      const scale = parseNumberArg('--scale', opts.scale, { min: 0.001, max: 100 });
       const mod = await entry.load();
       const result = await mod.runBench({ io: ctx.io, quiet: opts.json === true, scale });
       if (opts.json === true) printJson(ctx.io, result);

@@ -4,10 +4,12 @@ import type { Command } from 'commander';
 import { runDemo, syntheticLoadShapes, type DemoOptions, type DemoSummary } from '../../platform/index.ts';
 import { prepareLoadShapes } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
-import { LCL_DEFAULT_PATH, LCL_FILE_ENV, readLclFile, resolveLclPath } from '../data-files.ts';
+import { LCL_FILE_ENV, readLclFile, resolveLclPath } from '../data-files.ts';
+import { describe } from '../help.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
 import { createSystemClock } from '../system-clock.ts';
+import { conceptOption } from '../vocabulary.ts';
 
 interface DemoFlags {
   terminals: string;
@@ -21,8 +23,7 @@ interface DemoFlags {
   json?: boolean;
 }
 
-const HELP = `
-Starts the embedded platform (SQLite store, MQTT broker, CoAP listener, HTTP API) on free ports — it
+const DETAILS = `Starts the embedded platform (SQLite store, MQTT broker, CoAP listener, HTTP API) on free ports — it
 works where port 1883 is taken — provisions the simulator's fleet (meters, sockets, iTTUs, PV, storage,
 EV chargers under fusion terminals; real London household load curves) and lets each terminal agent send
 real AES-GCM encrypted SGT1 telemetry over MQTT or CoAP, one simulated 15-minute interval every
@@ -34,13 +35,8 @@ Every --cycle seconds the platform's trust engine scores the behaviour evidence 
 quarantines the terminals it flags (their frames are then refused: QUARANTINED). The summary lists those
 flags and scores them against the fleet's ground truth. Load curves: --load FILE, else $GRIDTRUST_LCL_FILE,
 else the LCL file next to the package (../shared/data/lcl); synthetic curves, announced, when missing.
-
-Exit codes: 0 ran (frames accepted), 1 nothing was accepted, 2 bad input.
-
-Examples:
-  gridtrust demo
-  gridtrust demo --terminals 1000 --malicious 0.2 --duration 30 --json
-  gridtrust terminals reinstate --data-dir DIR --system-title ID   # after --data-dir DIR`;
+With --data-dir the store stays for \`gridtrust readings\`, \`gridtrust terminals list\` and
+\`gridtrust terminals reinstate\` after the demo; the closing screen prints those commands with real ids.`;
 
 function loadShapes(io: CliIo, path: string, seed: number): DemoOptions['shapes'] {
   if (!existsSync(path)) {
@@ -115,13 +111,21 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
 }
 
 export const registerDemo: RegisterCommand = (program: Command, ctx) => {
-  program
-    .command('demo')
-    .description('run the embedded platform with a simulated fleet (real encrypted frames, injected attacks)')
-    .option('--terminals <n>', 'number of simulated terminals', '300')
-    .option('--malicious <ratio>', 'share of terminals that also send attack frames (0..1)', '0.1')
-    .option('--duration <seconds>', 'how long the fleet sends', '20')
-    .option('--seed <n>', 'seed of the fleet (layout, households, attackers and their onsets)', '1')
+  describe(program.command('demo'), {
+    purpose: 'run the embedded platform with a simulated fleet (real encrypted frames, injected attacks)',
+    details: DETAILS,
+    examples: [
+      'gridtrust demo',
+      'gridtrust demo --terminals 1000 --malicious 0.2 --duration 30 --json',
+      'gridtrust demo --data-dir demo-data    # keep the store for the commands of the closing screen',
+    ],
+    exitCodes: { 0: 'ran (frames were accepted)', 1: 'no frame was accepted' },
+    docs: ['docs/operator-guide.md', 'docs/simulator.md'],
+  })
+    .addOption(conceptOption('terminals', { default: '300' }))
+    .addOption(conceptOption('malicious', { default: '0.1', detail: 'they also send attack frames' }))
+    .addOption(conceptOption('duration', { default: '20' }))
+    .addOption(conceptOption('seed', { detail: 'seeds the fleet: layout, households, attackers, onsets' }))
     .option(
       '--interval <seconds>',
       'wall seconds per simulated 15-minute interval (fleet acceleration)',
@@ -132,13 +136,9 @@ export const registerDemo: RegisterCommand = (program: Command, ctx) => {
       'trust cycle length: evidence is scored and terminals flagged per cycle',
       '2',
     )
-    .option('--data-dir <dir>', 'keep the SQLite store here (default: a fresh temp dir)')
-    .option(
-      '--load <file>',
-      `LCL half-hourly household file (default $${LCL_FILE_ENV}, else <package>/${LCL_DEFAULT_PATH})`,
-    )
-    .option('--json', 'print one JSON summary on stdout (no progress)')
-    .addHelpText('after', HELP)
+    .addOption(conceptOption('dataDir', { derivedDefault: 'a fresh temporary directory' }))
+    .addOption(conceptOption('load'))
+    .addOption(conceptOption('json'))
     .action(async (f: DemoFlags) => {
       const summary = await run(ctx.io, f);
       if (f.json === true) printJson(ctx.io, summary);

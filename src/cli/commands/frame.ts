@@ -11,6 +11,8 @@ import {
 } from '../../protocol/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
+import { conceptOption } from '../vocabulary.ts';
 import { parseHexArg, parseNumberArg, printJson } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
 import {
@@ -64,9 +66,14 @@ interface DlmsFlags {
   json?: boolean;
 }
 
-const STATELESS =
-  'A single decode is stateless: it has no replay history, so it cannot tell a replayed frame from a fresh ' +
-  'one, and it treats the key as active. The platform (gridtrust serve) applies replay windows and key states.';
+const statelessNote = (what: string): string =>
+  `A single decode is stateless: it has no replay history, so it cannot tell a replayed ${what} from a\n` +
+  'fresh one, and it treats the key as active. The platform (`gridtrust serve`) applies replay windows\n' +
+  'and key states.';
+const ROOT_KEY_EXAMPLE = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+const V7_EXAMPLE =
+  '10014d4d4d0000bc614e10010000000101aafd666a0760b1b985d61f7f19821b27f05085d4ee6f3d5b915bed99424dd6';
+const DECODE_CODES = { 0: 'verified and decrypted', 1: 'rejected (the reason is printed)' };
 
 function encodeAction(ctx: CommandContext, f: EncodeFlags): void {
   if ((f.telemetry === undefined) === (f.plaintext === undefined)) {
@@ -182,13 +189,19 @@ function decodeDlmsAction(ctx: CommandContext, f: DlmsFlags): void {
 }
 
 function registerEncode(frame: Command, ctx: CommandContext): void {
-  frame
-    .command('encode')
-    .description('seal one SGT1 frame under K_use derived from the root key; prints the frame as hex')
+  describe(frame.command('encode'), {
+    purpose: 'seal one SGT1 frame under K_use derived from the root key; prints the frame as hex',
+    details: 'The first example prints the example frame V7 of docs/protocol.md.',
+    examples: [
+      `gridtrust frame encode --root-key ${ROOT_KEY_EXAMPLE} --tenant 1 --system-title 4d4d4d0000bc614e --fc 1 --telemetry '{"t":1700000000,"voltage":2301,"current":512}'`,
+      `GRIDTRUST_ROOT_KEY=${ROOT_KEY_EXAMPLE} gridtrust frame encode --tenant 1 --system-title 4d4d4d0000bc614e --fc 2 --plaintext a0 --json`,
+    ],
+    docs: ['docs/protocol.md'],
+  })
     .option('--root-key <hex>', '32-byte K_root (prefer --root-key-file or GRIDTRUST_ROOT_KEY)')
     .option('--root-key-file <file>', 'file holding the root key as hex')
-    .requiredOption('--tenant <n>', 'tenant number (uint32) bound into K_ver')
-    .requiredOption('--system-title <hex>', '8-byte system title of the terminal')
+    .addOption(conceptOption('tenant', { required: true }))
+    .addOption(conceptOption('systemTitle', { required: true }))
     .requiredOption('--fc <n>', 'frame counter 1..2^32-1; never reuse one with the same key')
     .option(
       '--purpose <name|n>',
@@ -209,59 +222,67 @@ function registerEncode(frame: Command, ctx: CommandContext): void {
       'telemetry record, named or integer keys, e.g. {"t":1700000000,"voltage":2301}',
     )
     .option('--plaintext <hex>', 'raw payload bytes instead of --telemetry')
-    .option('--json', 'print one JSON document: { frameHex, length, header }')
-    .addHelpText(
-      'after',
-      `\nExample (the SGT1 example frame V7 of the spec):\n  gridtrust frame encode --root-key ${'000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f'} \\\n    --tenant 1 --system-title 4d4d4d0000bc614e --fc 1 --telemetry '{"t":1700000000,"voltage":2301,"current":512}'`,
-    )
+    .addOption(conceptOption('json', { detail: '{ frameHex, length, header }' }))
     .action((f: EncodeFlags) => encodeAction(ctx, f));
 }
 
 function registerDecode(frame: Command, ctx: CommandContext): void {
-  frame
-    .command('decode')
-    .description('verify and decrypt one SGT1 frame; exit 1 with the rejection reason when it fails')
+  describe(frame.command('decode'), {
+    purpose: 'verify and decrypt one SGT1 frame; exit 1 with the rejection reason when it fails',
+    details: statelessNote('frame'),
+    examples: [`gridtrust frame decode --root-key ${ROOT_KEY_EXAMPLE} --tenant 1 --hex ${V7_EXAMPLE}`],
+    exitCodes: DECODE_CODES,
+    docs: ['docs/protocol.md'],
+  })
     .option(
       '--root-key <hex>',
       '32-byte K_root of the terminal (prefer --root-key-file or GRIDTRUST_ROOT_KEY)',
     )
     .option('--root-key-file <file>', 'file holding the root key as hex')
-    .requiredOption('--tenant <n>', 'tenant number bound into K_ver')
+    .addOption(conceptOption('tenant', { required: true }))
     .requiredOption('--hex <frame>', 'the frame as hex')
     .option('--max-frame-bytes <n>', 'reject longer frames with OVERSIZE', String(DEFAULT_MAX_FRAME_BYTES))
-    .option(
-      '--json',
-      'print one JSON document: { ok, header, plaintextHex, telemetry? } or { ok:false, reason }',
+    .addOption(
+      conceptOption('json', { detail: '{ ok, header, plaintextHex, telemetry? } or { ok: false, reason }' }),
     )
-    .addHelpText('after', `\n${STATELESS}`)
     .action((f: DecodeFlags) => decodeAction(ctx, f));
 }
 
 function registerDecodeDlms(frame: Command, ctx: CommandContext): void {
-  frame
-    .command('decode-dlms')
-    .description(
-      'verify and decrypt one DLMS/COSEM ciphered APDU (0xDB, 0xDC, glo/ded tags; SC 0x10/0x20/0x30)',
-    )
+  describe(frame.command('decode-dlms'), {
+    purpose: 'verify and decrypt one DLMS/COSEM ciphered APDU (0xDB, 0xDC, glo/ded tags; SC 0x10/0x20/0x30)',
+    details: `${statelessNote('APDU')}\nThe example opens the glo-get-request of the DLMS Green Book (SC 0x30).`,
+    examples: [
+      'gridtrust frame decode-dlms --ek 000102030405060708090A0B0C0D0E0F --ak D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF --system-title 4D4D4D0000BC614E --hex C81E3001234567411312FF935A47566827C467BC7D825C3BE4A77C3FCC056B6B',
+    ],
+    exitCodes: DECODE_CODES,
+    docs: ['docs/protocol.md'],
+  })
     .option('--ek <hex>', 'global unicast encryption key (or --ek-file, GRIDTRUST_DLMS_EK)')
     .option('--ek-file <file>', 'file holding the EK as hex')
     .option('--ak <hex>', 'authentication key (or --ak-file, GRIDTRUST_DLMS_AK)')
     .option('--ak-file <file>', 'file holding the AK as hex')
     .option('--bk <hex>', 'global broadcast key, for SC with bit 6 set')
     .option('--dk <hex>', 'dedicated key, for ded-ciphered APDUs')
-    .option('--system-title <hex>', 'sender system title: required for service-specific tags (0xC8, 0x21, …)')
+    .addOption(
+      conceptOption('systemTitle', {
+        detail: 'the sender; required for service-specific tags (0xC8, 0x21, …)',
+      }),
+    )
     .requiredOption('--hex <apdu>', 'the ciphered APDU as hex')
     .option('--require-auth', 'reject encryption-only APDUs (SC 0x20) with UNAUTHENTICATED')
-    .option('--json', 'print one JSON document: { ok, plaintextHex, … } or { ok:false, reason }')
-    .addHelpText('after', `\n${STATELESS.replace('frame', 'APDU').replace('gridtrust serve', 'platform')}`)
+    .addOption(conceptOption('json', { detail: '{ ok, plaintextHex, … } or { ok: false, reason }' }))
     .action((f: DlmsFlags) => decodeDlmsAction(ctx, f));
 }
 
 /** Registers `gridtrust frame`. */
 export const registerFrame: RegisterCommand = (program, ctx) => {
-  const frame = program
-    .command('frame')
-    .description('encode and decode SGT1 secure frames and DLMS ciphered APDUs (see docs/protocol.md)');
+  const frame = describe(program.command('frame'), {
+    purpose: 'encode and decode SGT1 secure frames and DLMS ciphered APDUs',
+    examples: [`gridtrust frame decode --root-key ${ROOT_KEY_EXAMPLE} --tenant 1 --hex ${V7_EXAMPLE}`],
+    exitCodes: DECODE_CODES,
+    docs: ['docs/protocol.md'],
+  });
   registerEncode(frame, ctx);
   registerDecode(frame, ctx);
   registerDecodeDlms(frame, ctx);

@@ -3,6 +3,7 @@ import type { RegisterCommand } from '../command.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerAudit } from './audit.ts';
 import { registerBench } from './bench.ts';
+import { registerCompletion } from './completion.ts';
 import { registerDemo } from './demo.ts';
 import { registerServe } from './serve.ts';
 import { registerFrame } from './frame.ts';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerTerminals,
   registerTrust,
   registerUsersAndTokens,
+  registerCompletion,
 ];

@@ -7,10 +7,12 @@ import { DATABASE_FILE, openSqliteStore, resolveDataDir, type Reading } from '..
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { parseIsoTimestamp } from '../data-files.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
 import { parseHexArg, parseNumberArg, printJson } from '../io.ts';
+import { addConcept, conceptOption } from '../vocabulary.ts';
 
 interface ReadingsFlags {
-  terminal: string;
+  systemTitle: string;
   from?: string;
   to?: string;
   limit: string;
@@ -18,17 +20,11 @@ interface ReadingsFlags {
   json?: boolean;
 }
 
-const HELP = `
-Prints the readings stored for one terminal with measurement time in [--from, --to), oldest first:
+const DETAILS = `Prints the readings stored for one terminal with measurement time in [--from, --to), oldest first:
 voltage (V), current (A), active power P (W), reactive power Q (var), power factor, frequency (Hz),
 energy import/export registers (Wh), the frame counter and key version of the frame that carried each.
 Times are ISO 8601 (UTC when no zone is given). Reads a data directory written by \`gridtrust serve\`
-(or demo --data-dir); the running server may keep writing meanwhile (SQLite WAL).
-
-Example:
-  gridtrust readings --data-dir .gridtrust --terminal 4d4d4d0000bc614e --from 2026-11-22T00:00Z --json
-
-Exit codes: 0 ok (also when no reading is in range), 1 unknown terminal, 2 bad input.`;
+(or demo --data-dir); the running server may keep writing meanwhile (SQLite WAL).`;
 
 function parseTime(flag: string, text: string | undefined): UnixMillis | undefined {
   if (text === undefined) return undefined;
@@ -55,7 +51,7 @@ function readingView(r: Reading): Record<string, unknown> {
 const fmt = (v: number | null, digits: number): string => (v === null ? '-' : v.toFixed(digits));
 
 async function runReadings(ctx: CommandContext, f: ReadingsFlags): Promise<void> {
-  const terminal = parseHexArg('--terminal', f.terminal, 8).toString('hex') as TerminalId;
+  const terminal = parseHexArg('--system-title', f.systemTitle, 8).toString('hex') as TerminalId;
   const from = parseTime('--from', f.from);
   const to = parseTime('--to', f.to);
   const limit = parseNumberArg('--limit', f.limit, { min: 1, max: 1_000_000, integer: true });
@@ -100,15 +96,21 @@ async function runReadings(ctx: CommandContext, f: ReadingsFlags): Promise<void>
 
 /** Registers `gridtrust readings`. */
 export const registerReadings: RegisterCommand = (program: Command, ctx) => {
-  program
-    .command('readings')
-    .description('print the stored readings of one terminal in a time range')
-    .requiredOption('--terminal <hex>', 'system title of the terminal (16 hex digits)')
-    .option('--from <iso>', 'first measurement time to include (ISO 8601)')
-    .option('--to <iso>', 'end of the range, excluded (ISO 8601)')
+  const cmd = describe(program.command('readings'), {
+    purpose: 'print the stored readings of one terminal in a time range',
+    details: DETAILS,
+    examples: [
+      'gridtrust readings --data-dir .gridtrust --system-title 4d4d4d0000bc614e --from 2026-11-22',
+      'gridtrust readings --system-title 4d4d4d0000bc614e --from 2026-11-22T08:00+01:00 --to 2026-11-23 --json',
+    ],
+    exitCodes: { 0: 'done (also when no reading is in range)', 1: 'unknown terminal' },
+  });
+  addConcept(cmd, 'systemTitle', { required: true });
+  cmd
+    .addOption(conceptOption('from'))
+    .addOption(conceptOption('to'))
     .option('--limit <n>', 'at most this many readings', '10000')
-    .option('--data-dir <dir>', 'data directory (default $GRIDTRUST_DATA_DIR or ./.gridtrust)')
-    .option('--json', 'print { terminal, readings: [...] } on stdout')
-    .addHelpText('after', HELP)
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ terminal, readings: [...] }' }))
     .action((f: ReadingsFlags) => runReadings(ctx, f));
 };

@@ -1,8 +1,8 @@
 // `gridtrust serve`: the embedded preset (SQLite, aedes MQTT, CoAP, HTTP) until SIGINT/SIGTERM.
 import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
 import { API_STATE_FILE, openSqliteApiState } from '../../api/index.ts';
-import type { Command } from 'commander';
 import {
   configFromEnv,
   createPlatformRegistry,
@@ -16,8 +16,10 @@ import {
 } from '../../platform/index.ts';
 import { openDataDir } from '../../storage/index.ts';
 import type { RegisterCommand } from '../command.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { printJson, type CliIo } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
+import { conceptOption } from '../vocabulary.ts';
 
 interface ServeFlags {
   config?: string;
@@ -31,8 +33,7 @@ interface ServeFlags {
   json?: boolean;
 }
 
-const HELP = `
-Configuration, lowest precedence first: defaults, --config FILE (one JSON object), GRIDTRUST_*
+const DETAILS = `Configuration, lowest precedence first: defaults, --config FILE (one JSON object), GRIDTRUST_*
 environment variables (GRIDTRUST_DATA_DIR, GRIDTRUST_MQTT_PORT, GRIDTRUST_COAP_PORT,
 GRIDTRUST_HTTP_PORT, GRIDTRUST_HOST, GRIDTRUST_EXTERNAL_MQTT_URL, GRIDTRUST_KEY_STORE,
 GRIDTRUST_PKCS11_MODULE, GRIDTRUST_PKCS11_TOKEN, GRIDTRUST_PKCS11_PIN_FILE, ...), then flags. Every problem is
@@ -46,11 +47,7 @@ GRIDTRUST_HTTP_TLS=self-signed (a pair generated into the data dir, fingerprint 
 
 Online trust: every cycleMs (GRIDTRUST_CYCLE_MS, default 60000) the trust engine scores the behaviour
 evidence ingestion accounted; flagged terminals are quarantined (frames refused: QUARANTINED), with the
-decision and its evidence in the audit log. Lift it with \`gridtrust terminals reinstate\`.
-
-Examples:
-  gridtrust serve --data-dir ./data --mqtt-port 0 --coap-port 0 --http-port 0 --ready-file ready.json
-  GRIDTRUST_MQTT_PORT=1884 gridtrust serve`;
+decision and its evidence in the audit log. Lift it with \`gridtrust terminals reinstate\`.`;
 
 const toNum = (v: string | undefined): unknown =>
   v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v;
@@ -145,18 +142,27 @@ async function serve(io: CliIo, f: ServeFlags): Promise<void> {
 }
 
 export const registerServe: RegisterCommand = (program: Command, ctx) => {
-  program
-    .command('serve')
-    .description('run the embedded platform: MQTT broker, CoAP listener, HTTP API over a SQLite data dir')
+  describe(program.command('serve'), {
+    purpose: 'run the embedded platform: MQTT broker, CoAP listener, HTTP API over a SQLite data dir',
+    details: DETAILS,
+    examples: [
+      'gridtrust serve --data-dir ./data --mqtt-port 0 --coap-port 0 --http-port 0 --ready-file ready.json',
+      'GRIDTRUST_MQTT_PORT=1884 gridtrust serve',
+    ],
+    exitCodes: {
+      0: 'stopped by SIGINT or SIGTERM after flushing and closing the store',
+      2: 'bad configuration (every problem listed), a port in use (with its cause), or a stale ready file',
+    },
+    docs: ['docs/operator-guide.md'],
+  })
     .option('--config <file>', 'JSON configuration file')
-    .option('--data-dir <dir>', 'data directory (database, master key) [default: ./.gridtrust]')
-    .option('--host <addr>', 'address to listen on [default: 127.0.0.1]')
-    .option('--mqtt-port <port>', 'MQTT port, 0 = free port [default: 1883]')
-    .option('--coap-port <port>', 'CoAP/UDP port, 0 = free port [default: 5683]')
-    .option('--http-port <port>', 'HTTP port, 0 = free port [default: 8080]')
+    .addOption(conceptOption('dataDir'))
+    .addOption(withDerivedDefault(new Option('--host <addr>', 'address to listen on'), '127.0.0.1'))
+    .addOption(withDerivedDefault(new Option('--mqtt-port <port>', 'MQTT port, 0 = a free port'), '1883'))
+    .addOption(withDerivedDefault(new Option('--coap-port <port>', 'CoAP/UDP port, 0 = a free port'), '5683'))
+    .addOption(withDerivedDefault(new Option('--http-port <port>', 'HTTP port, 0 = a free port'), '8080'))
     .option('--external-mqtt <url>', 'also consume uplinks from an external broker (mqtt://host:port)')
     .option('--ready-file <file>', 'write { mqttPort, coapPort, httpPort, tenant } here once listening')
-    .option('--json', 'print the listening ports as one JSON document on stdout')
-    .addHelpText('after', HELP)
+    .addOption(conceptOption('json', { detail: 'the listening ports, once listening' }))
     .action((f: ServeFlags) => serve(ctx.io, f));
 };

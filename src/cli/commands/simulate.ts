@@ -1,6 +1,6 @@
 // `gridtrust simulate`: a terminal fleet in virtual time (--virtual) or against a running platform (--target).
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createManualClock, createRandom } from '../../core/index.ts';
 import { createKeyCache } from '../../protocol/index.ts';
 import {
@@ -18,10 +18,12 @@ import {
   type Upload,
 } from '../../sim/index.ts';
 import type { RegisterCommand } from '../command.ts';
-import { LCL_DEFAULT_PATH, LCL_FILE_ENV, resolveLclPath } from '../data-files.ts';
+import { resolveLclPath } from '../data-files.ts';
 import { CliError } from '../errors.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { conceptOption } from '../vocabulary.ts';
 import { exportEvidenceWorld } from '../trust/score-command.ts';
 import {
   fleetOptionsFrom,
@@ -33,18 +35,14 @@ import {
 import { writeFleetKeys } from './simulate-keys.ts';
 import { runTarget } from './simulate-target.ts';
 
-const HELP = `
-Virtual time (as fast as the machine allows; no sockets):
-  gridtrust simulate --virtual --terminals 100000 --hours 24 --seed 1 --malicious 0.05 --json
-Against a running platform (real SGT1 frames through the terminal agent):
-  gridtrust simulate --target coap://127.0.0.1:5683 --terminals 2000 --root-keys keys.csv --speed 60
+const DETAILS = `--virtual runs in virtual time as fast as the machine allows (no sockets); --target sends real SGT1
+frames through the terminal agent to a running platform.
 
 Models: smart meters follow real LCL households (../shared/data/lcl, one household each with a day
 offset and ±15 % scale jitter), PV a daylight profile with daily weather, EV chargers sessions,
 storage self-consumption, smart sockets an appliance, and one iTTU per fusion terminal measures its
-group every minute. Energy per frame: E_fix(CE) + bytes · e(CE) (protocol-keys-update.md §6).
-Result (--json): { terminals, frames, energyJoules, seconds, framesRejected, battery, ... }.
-See docs/simulator.md.`;
+group every minute. Energy per frame: E_fix(CE) + bytes · e(CE), with the NB-IoT figures of
+docs/simulator.md. Result (--json): { terminals, frames, energyJoules, seconds, framesRejected, battery, ... }.`;
 
 function sealSubset(
   fleet: Fleet,
@@ -196,15 +194,24 @@ function printHuman(io: CliIo, r: Record<string, unknown>): void {
 }
 
 export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
-  program
-    .command('simulate')
-    .description('simulate a fleet of NB-IoT smart-grid terminals, in virtual time or against a platform')
+  const cmd = describe(program.command('simulate'), {
+    purpose: 'simulate a fleet of NB-IoT smart-grid terminals, in virtual time or against a platform',
+    details: DETAILS,
+    examples: [
+      'gridtrust simulate --virtual --terminals 100000 --hours 24 --seed 1 --malicious 0.05 --json',
+      'gridtrust simulate --target coap://127.0.0.1:5683 --terminals 2000 --root-keys keys.csv --speed 60',
+      'gridtrust simulate --write-root-keys keys.csv --terminals 2000    # then: gridtrust terminals import --csv keys.csv',
+    ],
+    exitCodes: { 1: 'a --target run had failures (frames refused or lost)' },
+    docs: ['docs/simulator.md', 'docs/evidence-format.md'],
+  });
+  cmd
     .option('--virtual', 'run in virtual time as fast as possible (no network)')
     .option('--target <url>', 'send real SGT1 frames to mqtt://HOST:PORT or coap://HOST:PORT')
-    .option('--terminals <n>', 'number of terminals', '1000')
-    .option('--hours <h>', 'simulated hours (virtual mode; also caps a --target run)', '24')
-    .option('--seed <n>', 'random seed (same seed, same fleet and run)', '1')
-    .option('--malicious <ratio>', 'share of terminals doing frame-level attacks (0..1)', '0')
+    .addOption(conceptOption('terminals', { default: '1000' }))
+    .addOption(conceptOption('hours', { default: '24', detail: 'also caps a --target run' }))
+    .addOption(conceptOption('seed', { detail: 'seeds the fleet and the run' }))
+    .addOption(conceptOption('malicious', { default: '0', detail: 'frame-level attacks' }))
     .option('--profile <name>', 'NB-IoT energy profile: field | 3gpp-ideal', 'field')
     .option('--batching <s>', 'uploads of battery terminals: each | 4x-day | 1x-day', '4x-day')
     .option(
@@ -214,12 +221,8 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
     )
     .option('--per-fusion <n>', 'LVESUs per fusion terminal (incl. its iTTU)', '100')
     .option('--direct-share <x>', 'share of terminals talking to the platform directly', '0.1')
-    .option('--start <iso>', 'simulated start time (default 2024-06-01T00:00Z)')
-    .option(
-      '--load <file>',
-      `household load curves (wide CSV/.csv.gz of kWh per step; default $${LCL_FILE_ENV}, else <package>/${LCL_DEFAULT_PATH})`,
-      resolveLclPath(undefined, ctx.io.env),
-    )
+    .addOption(withDerivedDefault(new Option('--start <iso>', 'simulated start time'), '2024-06-01T00:00Z'))
+    .addOption(conceptOption('load'))
     .option('--encrypt <n>', 'virtual mode: also seal real SGT1 frames for the first n terminals')
     .option(
       '--terminals-out <file>',
@@ -231,15 +234,15 @@ export const registerSimulate: RegisterCommand = (program: Command, ctx) => {
       'write the fleet (same seed and options) with new random root keys as a CSV for `gridtrust terminals import`, and exit',
     )
     .option('--speed <x>', 'target mode: simulated seconds per wall second', '1')
-    .option('--duration <s>', 'target mode: wall-clock seconds to run', '60')
+    .addOption(conceptOption('duration', { default: '60', detail: 'target mode' }))
     .option('--concurrency <n>', 'target mode: frames in flight at once (auto: 128 CoAP, 1024 MQTT)', 'auto')
-    .option('--json', 'print one JSON document on stdout (no progress bar)')
+    .addOption(conceptOption('json'))
     .option(
       '--export-evidence <file>',
-      'instead: write the trust-evidence world (trust spec §6, attacks A1–A8; --seed, --malicious = ratio, 50 cycles) as JSON lines (docs/evidence-format.md)',
+      'instead: write the trust-evidence world (one fusion terminal, 100 LVESUs, all attack types; --seed, --malicious, 50 cycles) as JSON lines',
     )
-    .addHelpText('after', HELP)
     .action(async (flags: SimulateFlags & { exportEvidence?: string }) => {
+      flags.load = resolveLclPath(flags.load, ctx.io.env);
       if (flags.exportEvidence !== undefined) {
         const doc = exportEvidenceWorld({
           file: flags.exportEvidence,

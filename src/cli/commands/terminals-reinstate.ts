@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import type { TerminalId } from '../../core/index.ts';
 import { openDataDir, resolveDataDir } from '../../storage/index.ts';
 import type { CommandContext } from '../command.ts';
+import { describe } from '../help.ts';
 import { parseHexArg, printJson } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
+import { addConcept, conceptOption } from '../vocabulary.ts';
 
 interface ReinstateFlags {
   systemTitle: string;
@@ -14,17 +16,11 @@ interface ReinstateFlags {
   json?: boolean;
 }
 
-const HELP = `
-Sets a quarantined terminal back to active. The change and your reason go to the append-only audit log
+const DETAILS = `Sets a quarantined terminal back to active. The change and your reason go to the append-only audit log
 (action terminal.status); the trust decision that quarantined it stays there too. A running platform on
 the same data dir picks the change up at its next trust cycle: the engine forgets the flag and the
 terminal's frames are accepted again. See the evidence first:
-  sqlite3 <data-dir>/gridtrust.db "select * from audit_log where subject = '<title>'"
-
-Exit codes: 0 reinstated, 1 not quarantined (or unknown), 2 bad input.
-
-Example:
-  gridtrust terminals reinstate --system-title 4754530000000034 --reason "firmware re-flashed"`;
+  sqlite3 <data-dir>/gridtrust.db "select * from audit_log where subject = '<title>'"`;
 
 async function run(ctx: CommandContext, f: ReinstateFlags): Promise<void> {
   const id = parseHexArg('--system-title', f.systemTitle, 8).toString('hex') as TerminalId;
@@ -59,15 +55,20 @@ async function run(ctx: CommandContext, f: ReinstateFlags): Promise<void> {
 }
 
 /** Adds `reinstate` under `gridtrust terminals`. */
-export function addReinstateCommand(terminals: Command, ctx: CommandContext, dataDirHelp: string): void {
-  terminals
-    .command('reinstate')
-    .description('lift the quarantine of a terminal the trust engine flagged (audited)')
-    .requiredOption('--system-title <hex>', 'the quarantined terminal: 16 hex digits')
+export function addReinstateCommand(terminals: Command, ctx: CommandContext): void {
+  const cmd = describe(terminals.command('reinstate'), {
+    purpose: 'lift the quarantine of a terminal the trust engine flagged (audited)',
+    details: DETAILS,
+    examples: [
+      'gridtrust terminals list --status quarantined    # find them',
+      'gridtrust terminals reinstate --system-title 4754530000000034 --reason "firmware re-flashed"',
+    ],
+    exitCodes: { 0: 'reinstated', 1: 'not quarantined (or unknown)' },
+  });
+  addConcept(cmd, 'systemTitle', { required: true, detail: 'the quarantined terminal' })
     .option('--reason <text>', 'why (goes to the audit log)', 'reinstated by operator')
     .option('--actor <name>', 'who (goes to the audit log)', 'operator:cli')
-    .option('--data-dir <dir>', dataDirHelp)
-    .option('--json', 'print { id, reinstated, statusBefore } on stdout')
-    .addHelpText('after', HELP)
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ id, reinstated, statusBefore }' }))
     .action((f: ReinstateFlags) => run(ctx, f));
 }

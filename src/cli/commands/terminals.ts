@@ -1,11 +1,13 @@
 // `gridtrust terminals add|list|import`: register terminals with wrapped root keys, list them, import a CSV.
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { TerminalInput } from '../../keys/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { parseHexArg, parseNumberArg, printJson, resolveSecret } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { addConcept, addHiddenAlias, conceptOption } from '../vocabulary.ts';
 import { parseTerminalsCsv } from './terminals-csv.ts';
 import { terminalView, withRegistry, writePersonalisation } from './terminals-files.ts';
 import { addReinstateCommand } from './terminals-reinstate.ts';
@@ -18,24 +20,15 @@ interface AddFlags {
   fusionTerminal?: string;
   tenant: string;
   dataDir?: string;
-  out?: string;
+  personalisationFile?: string;
   json?: boolean;
 }
 
-const DATA_DIR_HELP = 'data directory (default $GRIDTRUST_DATA_DIR or ./.gridtrust)';
-
-const ADD_HELP = `
-Registers one terminal: its identity (system title), type, fusion terminal and tenant, and its 256-bit
+const ADD_DETAILS = `Registers one terminal: its identity (system title), type, fusion terminal and tenant, and its 256-bit
 root key K_root, which the platform stores only wrapped (RFC 5649) under the master key of the data
 directory. Without --root-key a random key is generated. The plaintext key is written once, to the
 personalisation file <data-dir>/personalisation/<system-title>.json (mode 0600): load it into the
-terminal's secure element, then delete it. It never appears on stdout, in --json or in logs.
-
-Examples:
-  gridtrust terminals add --system-title 4D4D4D0000BC614E --type smart-meter
-  gridtrust terminals add --system-title 4d4d4d0000bc614f --root-key-file k.hex --fusion-terminal 4d4d4d0000bc614e --json
-
-Exit codes: 0 added, 1 the terminal exists already, 2 bad input.`;
+terminal's secure element, then delete it. It never appears on stdout, in --json or in logs.`;
 
 async function runAdd(ctx: CommandContext, f: AddFlags): Promise<void> {
   const secret = resolveSecret(ctx.io, {
@@ -70,7 +63,7 @@ async function runAdd(ctx: CommandContext, f: AddFlags): Promise<void> {
     }
     const p = provisioned[0];
     if (p === undefined) return;
-    const file = writePersonalisation(p, dataDir.personalisationDir, f.out);
+    const file = writePersonalisation(p, dataDir.personalisationDir, f.personalisationFile);
     p.rootKey.wipe();
     if (f.json === true) printJson(ctx.io, { ok: true, terminal: terminalView(p, file) });
     else {
@@ -86,14 +79,39 @@ async function runAdd(ctx: CommandContext, f: AddFlags): Promise<void> {
   });
 }
 
-async function runList(
-  ctx: CommandContext,
-  f: { dataDir?: string; tenant?: string; json?: boolean },
-): Promise<void> {
+interface ListFlags {
+  dataDir?: string;
+  tenant?: string;
+  status?: string;
+  type?: string;
+  json?: boolean;
+}
+
+const STATUSES = ['active', 'quarantined', 'retired'] as const;
+
+/** The --status / --type filter of `terminals list` (a usage error names a valid value). */
+function listFilter(f: ListFlags): (t: { status: string; type: string }) => boolean {
+  if (f.status !== undefined && !(STATUSES as readonly string[]).includes(f.status)) {
+    throw new CliError(
+      'GT_ERR_CLI_USAGE',
+      `--status must be one of ${STATUSES.join(', ')}, got "${f.status}"`,
+      {
+        hint: 'e.g. --status quarantined',
+      },
+    );
+  }
+  return (t) =>
+    (f.status === undefined || t.status === f.status) && (f.type === undefined || t.type === f.type);
+}
+
+async function runList(ctx: CommandContext, f: ListFlags): Promise<void> {
   const tenant =
     f.tenant === undefined ? undefined : parseNumberArg('--tenant', f.tenant, { min: 0, integer: true });
+  const keep = listFilter(f);
   await withRegistry(ctx.io, f.dataDir, async (_registry, { store }) => {
-    const list = await store.listTerminals(tenant === undefined ? {} : { tenant: tenant as never });
+    const list = (await store.listTerminals(tenant === undefined ? {} : { tenant: tenant as never })).filter(
+      keep,
+    );
     const terminals = await Promise.all(
       list.map(async (t) => ({
         ...t,
@@ -178,15 +196,26 @@ async function runImport(
 
 /** Registers `gridtrust terminals` and its subcommands. */
 export const registerTerminals: RegisterCommand = (program: Command, ctx) => {
-  const cmd = program
-    .command('terminals')
-    .description('register terminals and their root keys, list them, import a CSV');
-  cmd
-    .command('add')
-    .description(
-      'register one terminal (generates its root key unless given) and write its personalisation file',
-    )
-    .requiredOption('--system-title <hex>', 'the terminal identity: 8-byte DLMS system title, 16 hex digits')
+  const cmd = describe(program.command('terminals'), {
+    purpose: 'register terminals and their root keys, list them, import a CSV, lift a quarantine',
+    examples: [
+      'gridtrust terminals add --system-title 4D4D4D0000BC614E --type smart-meter',
+      'gridtrust terminals list --status quarantined',
+    ],
+    docs: ['docs/keys.md'],
+  });
+  const add = describe(cmd.command('add'), {
+    purpose: 'register one terminal (generates its root key unless given) and write its personalisation file',
+    details: ADD_DETAILS,
+    examples: [
+      'gridtrust terminals add --system-title 4D4D4D0000BC614E --type smart-meter',
+      'gridtrust terminals add --system-title 4d4d4d0000bc614f --root-key-file k.hex --fusion-terminal 4d4d4d0000bc614e --json',
+    ],
+    exitCodes: { 0: 'added', 1: 'the terminal exists already' },
+    docs: ['docs/keys.md'],
+  });
+  addHiddenAlias(add, '--out <file>', 'personalisationFile');
+  addConcept(add, 'systemTitle', { required: true })
     .option('--root-key <hex>', 'its 32-byte root key (prefer --root-key-file: shell history keeps flags)')
     .option('--root-key-file <file>', 'read the root key (hex) from a file')
     .option(
@@ -195,38 +224,51 @@ export const registerTerminals: RegisterCommand = (program: Command, ctx) => {
       'smart-meter',
     )
     .option('--fusion-terminal <hex>', 'system title of the fusion terminal it reports through')
-    .option('--tenant <n>', 'tenant number bound into its keys (uint32)', '1')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option(
-      '--out <file>',
-      'personalisation file path (default <data-dir>/personalisation/<system-title>.json)',
+    .addOption(conceptOption('tenant', { default: '1' }))
+    .addOption(conceptOption('dataDir'))
+    .addOption(
+      withDerivedDefault(
+        new Option('--personalisation-file <file>', 'where to write the personalisation file'),
+        '<data-dir>/personalisation/<system-title>.json',
+      ),
     )
-    .option('--json', 'print one JSON document on stdout (never the key)')
-    .addHelpText('after', ADD_HELP)
+    .addOption(conceptOption('json', { detail: 'never the key' }))
     .action((f: AddFlags) => runAdd(ctx, f));
-  cmd
-    .command('list')
-    .description('list registered terminals with their key versions and states')
-    .option('--tenant <n>', 'only this tenant')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { terminals: [...] } on stdout')
-    .action((f: { dataDir?: string; tenant?: string; json?: boolean }) => runList(ctx, f));
-  cmd
-    .command('import')
-    .description(
-      'register many terminals from a CSV in one transaction; bad rows are reported by line number',
-    )
+  describe(cmd.command('list'), {
+    purpose: 'list registered terminals with their key versions and states',
+    examples: [
+      'gridtrust terminals list',
+      'gridtrust terminals list --status quarantined --type ittu',
+      'gridtrust terminals list --data-dir demo-data --json',
+    ],
+    docs: ['docs/keys.md'],
+  })
+    .addOption(conceptOption('tenant', { detail: 'only this tenant' }))
+    .option('--status <status>', `only terminals in this state: ${STATUSES.join(', ')}`)
+    .option('--type <type>', 'only terminals of this device type, e.g. ittu')
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ terminals: [...] }' }))
+    .action((f: ListFlags) => runList(ctx, f));
+  describe(cmd.command('import'), {
+    purpose: 'register many terminals from a CSV in one transaction; bad rows are reported by line number',
+    details:
+      'Rows without root_key get a generated key; its personalisation file is written as by `terminals add`.',
+    examples: [
+      'gridtrust simulate --write-root-keys keys.csv --terminals 200 && gridtrust terminals import --csv keys.csv',
+      'gridtrust terminals import --csv terminals.csv --tenant 2 --json',
+    ],
+    exitCodes: { 0: 'all rows imported', 1: 'some rows refused (listed with line numbers)', 2: 'bad file' },
+    docs: ['docs/keys.md'],
+  })
     .requiredOption(
       '--csv <file>',
       'CSV with header system_title,type,fusion_terminal,tenant,root_key (only system_title required)',
     )
-    .option('--tenant <n>', 'tenant for rows that leave it empty', '1')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { imported, terminals, problems: [{ line, reason, detail }] } on stdout')
-    .addHelpText(
-      'after',
-      '\nRows without root_key get a generated key. Exit codes: 0 all imported, 1 some rows refused, 2 bad file.',
+    .addOption(conceptOption('tenant', { default: '1', detail: 'for rows that leave it empty' }))
+    .addOption(conceptOption('dataDir'))
+    .addOption(
+      conceptOption('json', { detail: '{ imported, terminals, problems: [{ line, reason, detail }] }' }),
     )
     .action((f: { csv: string; dataDir?: string; tenant: string; json?: boolean }) => runImport(ctx, f));
-  addReinstateCommand(cmd, ctx, DATA_DIR_HELP);
+  addReinstateCommand(cmd, ctx);
 };

@@ -1,13 +1,15 @@
 // `gridtrust trust experiment|score|world`: trust-scheme experiments, scoring recorded evidence, exporting a world.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ATTACK_TYPES, type AttackType } from '../../sim/index.ts';
 import { toSchemeName, TrustError, type SchemeName } from '../../trust/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { addConcept, addHiddenAlias, conceptOption } from '../vocabulary.ts';
 import { runExperiment, type ExperimentReport } from '../trust/experiment.ts';
 import { writeFigures } from '../trust/figures.ts';
 import type { CliExperimentConfig } from '../trust/plan.ts';
@@ -15,7 +17,7 @@ import { registerTrustScore, registerTrustWorld } from '../trust/score-command.t
 
 interface ExperimentFlags {
   schemes: string;
-  ratios: string;
+  malicious: string;
   cycles: string;
   seeds: string;
   seed: string;
@@ -48,18 +50,18 @@ function toScenario(s: string): 'S1' | 'S2' {
   const v = s.toUpperCase();
   if (v === 'S1' || v === 'S2') return v;
   throw new CliError('GT_ERR_CLI_USAGE', `--scenario must be S1 or S2, got "${s}"`, {
-    hint: 'S2 adds the malware footprint of trust spec §8',
+    hint: 'S2 adds the malware footprint (a software change at the attack onset)',
   });
 }
 
 /** Validates every flag of `trust experiment` into a config (throws a usage error naming the flag). */
 export function parseExperimentFlags(f: ExperimentFlags): CliExperimentConfig {
   const schemes: SchemeName[] = list(f.schemes).map(toSchemeName);
-  const ratios = list(f.ratios).map((r) => parseNumberArg('--ratios', r, { min: 0.01, max: 0.9 }));
+  const ratios = list(f.malicious).map((r) => parseNumberArg('--malicious', r, { min: 0.01, max: 0.9 }));
   const seeds = parseNumberArg('--seeds', f.seeds, { min: 1, max: 1000, integer: true });
   if (schemes.length === 0 || ratios.length === 0) {
-    throw new CliError('GT_ERR_CLI_USAGE', '--schemes and --ratios need at least one value', {
-      hint: 'e.g. --schemes robust,paper --ratios 0.1,0.2',
+    throw new CliError('GT_ERR_CLI_USAGE', '--schemes and --malicious need at least one value', {
+      hint: 'e.g. --schemes robust,paper --malicious 0.1,0.2',
     });
   }
   return {
@@ -128,60 +130,77 @@ function printTable(ctx: CommandContext, r: Awaited<ReturnType<typeof runExperim
 }
 
 export const registerTrust: RegisterCommand = (program: Command, ctx) => {
-  const trust = program
-    .command('trust')
-    .description('dynamic trust measurement: experiments, scoring evidence, evidence worlds');
-  trust
-    .command('experiment')
-    .description(
-      'run trust schemes on the seeded evidence world of trust spec §6 (attacks A1–A8), calibrating DTMS thresholds ' +
-        'on separate attack-free seeds; reports per scheme and malicious ratio the detection rate, false-positive rate ' +
-        'and residual energy per cycle, median latency and per-attack detection (mean over seeds, 95 % CI)',
-    )
+  const trust = describe(program.command('trust'), {
+    purpose: 'dynamic trust measurement: experiments, scoring evidence, evidence worlds',
+    examples: [
+      'gridtrust trust experiment --schemes robust,brs --malicious 0.2 --seeds 5',
+      'gridtrust trust world --export-evidence ev.jsonl && gridtrust trust score --evidence ev.jsonl',
+    ],
+    docs: ['docs/trust-results.md', 'docs/evidence-format.md'],
+  });
+  const experiment = describe(trust.command('experiment'), {
+    purpose: 'compare trust schemes on seeded evidence worlds: detection, false positives, energy, latency',
+    details:
+      'Runs each scheme on the seeded evidence world (attack types A1..A8 of docs/trust-results.md),\n' +
+      'calibrating the DTMS thresholds on separate attack-free seeds, and reports per scheme and\n' +
+      'malicious share the detection rate (DR), false-positive rate (FPR) and residual energy ratio (RER)\n' +
+      'per cycle, the median detection latency in cycles and the detection per attack (means over seeds).',
+    examples: [
+      'gridtrust trust experiment --schemes robust,paper,brs --malicious 0.2 --seeds 5 --noise 0.005 --json',
+      'gridtrust trust experiment --seeds 10 --out figures',
+    ],
+    docs: ['docs/trust-results.md'],
+  });
+  experiment
     .option(
       '--schemes <list>',
       'schemes: robust,paper,paper-rm,brs,brs-attest,sl,tdtc',
       'robust,paper,brs,sl,tdtc',
     )
-    .option('--ratios <list>', 'malicious ratios', '0.1,0.2,0.3,0.4')
-    .option('--cycles <n>', 'evaluation cycles T', '50')
     .option('--seeds <n>', 'Monte Carlo seeds per configuration', '30')
-    .option('--seed <n>', 'first evaluation seed (calibration uses seed+1000000...)', '1')
+    .addOption(conceptOption('seed', { detail: 'the first evaluation seed; calibration uses seed+1000000…' }))
     .option('--attacks <list>', 'attack types assigned round-robin', ATTACK_TYPES.join(','))
     .option('--noise <p>', 'honest non-core attestation glitch probability p_nc', '0')
-    .option('--scenario <S1|S2>', 'S2: behavioural attackers also change software at onset (spec §8)', 'S1')
-    .option(
-      '--out <dir>',
-      'draw the figures of spec §10 (SVG, PNG, CSV) into DIR (runs the extra figure experiments)',
+    .option('--scenario <S1|S2>', 'S2: behavioural attackers also change software at their onset', 'S1')
+    .addOption(
+      conceptOption('out', {
+        detail: 'the figures of docs/trust-results.md (SVG, PNG, CSV); runs the extra figure experiments',
+      }),
     )
-    .option(
-      '--extra-seeds <n>',
-      'seeds for the extra figure runs (Fig. 5, S2, S4, S5); default min(seeds, 10)',
+    .addOption(
+      withDerivedDefault(
+        new Option('--extra-seeds <n>', 'seeds for the extra figure runs (Fig. 5, S2, S4, S5)'),
+        'min(--seeds, 10)',
+      ),
     )
-    .option('--workers <n>', 'worker threads (default: one per core)')
-    .option('--json', 'print one JSON document { config, results } on stdout')
-    .addHelpText(
-      'after',
-      '\nExample:\n  gridtrust trust experiment --schemes robust,paper,brs --ratios 0.2 --seeds 5 --noise 0.005 --json',
-    )
+    .addOption(withDerivedDefault(new Option('--workers <n>', 'worker threads'), 'one per core'))
+    .addOption(conceptOption('json', { detail: '{ config, results }' }))
     .action((f: ExperimentFlags) => experimentAction(ctx, f));
-  trust
-    .command('figures')
-    .description('redraw the figures (SVG, PNG, CSV) from a results.json written by `trust experiment --out`')
-    .requiredOption('--from <file>', 'results.json of an earlier run')
-    .requiredOption('--out <dir>', 'where to write the figures')
-    .action((f: { from: string; out: string }) => {
+  addConcept(experiment, 'malicious', { default: '0.1,0.2,0.3,0.4', detail: 'a comma list sweeps them' });
+  addConcept(experiment, 'cycles', { default: '50', detail: 'evaluation cycles T' });
+  const figures = describe(trust.command('figures'), {
+    purpose: 'redraw the figures (SVG, PNG, CSV) from a results.json written by `trust experiment --out`',
+    examples: ['gridtrust trust figures --input figures/results.json --out figures-again'],
+    docs: ['docs/trust-results.md'],
+  })
+    .requiredOption('--input <file>', 'the results.json an earlier `trust experiment --out` wrote')
+    .addOption(conceptOption('out', { required: true }))
+    .addOption(conceptOption('json', { detail: '{ files: [...] }' }))
+    .action((f: { input: string; out: string; json?: boolean }) => {
       let report: ExperimentReport;
       try {
-        report = JSON.parse(readFileSync(f.from, 'utf8')) as ExperimentReport;
+        report = JSON.parse(readFileSync(f.input, 'utf8')) as ExperimentReport;
       } catch (cause) {
-        throw new TrustError('GT_ERR_TRUST_EVIDENCE_FILE', `cannot read results ${f.from}`, {
+        throw new TrustError('GT_ERR_TRUST_EVIDENCE_FILE', `cannot read results ${f.input}`, {
           hint: 'pass the results.json that `trust experiment --out DIR` wrote',
           cause,
         });
       }
-      ctx.io.out(`wrote ${writeFigures(f.out, report).length} figures to ${f.out}\n`);
+      const files = writeFigures(f.out, report);
+      if (f.json === true) printJson(ctx.io, { out: f.out, files });
+      else ctx.io.out(`wrote ${files.length} figures to ${f.out}\n`);
     });
+  addHiddenAlias(figures, '--from <file>', 'input');
   registerTrustScore(trust, ctx);
   registerTrustWorld(trust, ctx);
 };

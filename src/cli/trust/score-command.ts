@@ -12,8 +12,10 @@ import {
 } from '../../trust/index.ts';
 import type { CommandContext } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 import { createProgress } from '../progress.ts';
+import { addConcept, conceptOption } from '../vocabulary.ts';
 
 interface Rejected {
   line: number;
@@ -149,28 +151,32 @@ function compareTruth(path: string, flagged: { terminal: string }[], records: Ev
 
 /** Registers `trust score`. */
 export function registerTrustScore(trust: Command, ctx: CommandContext): void {
-  trust
-    .command('score')
-    .description(
-      "run a trust scheme over evidence recorded elsewhere (JSON lines, docs/evidence-format.md) and print each terminal's components, trust and flags with reasons",
-    )
+  describe(trust.command('score'), {
+    purpose: "score recorded evidence with a trust scheme: each terminal's components, trust and flags",
+    details:
+      'Reads evidence recorded elsewhere (JSON lines, one object per terminal per cycle; format in\n' +
+      'docs/evidence-format.md). Bad lines are reported with line number, reason and hint; good lines\n' +
+      'are still scored.',
+    examples: [
+      'gridtrust trust world --export-evidence ev.jsonl --seed 7 --malicious 0.3 && gridtrust trust score --evidence ev.jsonl --truth ev.jsonl.truth.json',
+      'gridtrust trust score --evidence ev.jsonl --scheme brs --json',
+    ],
+    exitCodes: { 2: 'bad lines in the evidence file (the good ones are still scored), or bad flags' },
+    docs: ['docs/evidence-format.md', 'docs/trust-results.md'],
+  })
     .requiredOption('--evidence <file>', 'evidence file, one JSON object per terminal per cycle')
     .option('--scheme <name>', 'robust | paper | paper-rm | brs | brs-attest | sl | tdtc', 'robust')
     .option('--th-on <x>', 'DTMS ThON (paper schemes; calibrate it with `trust experiment`)', '0.925')
     .option('--dev-th <x>', 'DTMS DevTh (paper schemes)', '0.03')
     .option('--truth <file>', 'ground truth written by `gridtrust trust world` (adds a detection summary)')
-    .option('--json', 'print one JSON document (summary + one decision per record) on stdout')
-    .addHelpText(
-      'after',
-      '\nBad lines are reported with line number, reason and hint (exit code 2); good lines are still scored.',
-    )
+    .addOption(conceptOption('json', { detail: 'a summary and one decision per record' }))
     .action((f: ScoreFlags) => scoreAction(ctx, f));
 }
 
 interface WorldFlags {
   exportEvidence: string;
   seed: string;
-  ratio: string;
+  malicious: string;
   cycles: string;
   noise: string;
   attacks: string;
@@ -243,7 +249,7 @@ function worldAction(ctx: CommandContext, f: WorldFlags): void {
   const doc = exportEvidenceWorld({
     file: f.exportEvidence,
     seed: parseNumberArg('--seed', f.seed, { min: 0, integer: true }),
-    ratio: parseNumberArg('--ratio', f.ratio, { min: 0, max: 0.9 }),
+    ratio: parseNumberArg('--malicious', f.malicious, { min: 0, max: 0.9 }),
     cycles: parseNumberArg('--cycles', f.cycles, { min: 1, max: 10000, integer: true }),
     noise: parseNumberArg('--noise', f.noise, { min: 0, max: 0.5 }),
     attacks: parseAttackList(f.attacks),
@@ -257,24 +263,28 @@ function worldAction(ctx: CommandContext, f: WorldFlags): void {
 
 /** Registers `trust world` (the evidence export; `gridtrust simulate --export-evidence` reuses it). */
 export function registerTrustWorld(trust: Command, ctx: CommandContext): void {
-  trust
-    .command('world')
-    .description(
-      'simulate the behaviour-evidence world of trust spec §6 (one fusion terminal, 100 LVESUs, attacks A1–A8) and export its evidence as JSON lines, with ground truth beside it',
-    )
+  const cmd = describe(trust.command('world'), {
+    purpose: 'simulate the behaviour-evidence world and export its evidence as JSON lines, with ground truth',
+    details:
+      'One fusion terminal with 100 LVESUs; attackers use the attack types A1..A8 of\n' +
+      'docs/trust-results.md, round-robin, each from a random onset cycle. Cycle 0 is enrolment; cycles\n' +
+      '1..--cycles are scored. FILE.truth.json gets the ground truth.',
+    examples: [
+      'gridtrust trust world --export-evidence ev.jsonl --seed 7 --malicious 0.3',
+      'gridtrust trust world --export-evidence ev.jsonl --cycles 20 --json',
+    ],
+    docs: ['docs/evidence-format.md'],
+  });
+  cmd
     .requiredOption(
       '--export-evidence <file>',
       'where to write the evidence (JSON lines); FILE.truth.json gets the ground truth',
     )
-    .option('--seed <n>', 'world seed', '1')
-    .option('--ratio <r>', 'malicious ratio', '0.2')
-    .option('--cycles <n>', 'cycles after enrolment', '50')
+    .addOption(conceptOption('seed', { detail: 'seeds the world' }))
     .option('--noise <p>', 'honest non-core attestation glitch probability', '0')
     .option('--attacks <list>', 'attack types, round-robin', ATTACK_TYPES.join(','))
-    .option('--json', 'print one JSON document on stdout')
-    .addHelpText(
-      'after',
-      '\nExample:\n  gridtrust trust world --export-evidence /tmp/ev.jsonl --seed 7 --ratio 0.3\n  gridtrust trust score --evidence /tmp/ev.jsonl --truth /tmp/ev.jsonl.truth.json',
-    )
+    .addOption(conceptOption('json'))
     .action((f: WorldFlags) => worldAction(ctx, f));
+  addConcept(cmd, 'malicious', { default: '0.2' });
+  addConcept(cmd, 'cycles', { default: '50', detail: 'after enrolment (cycle 0)' });
 }
