@@ -117,5 +117,69 @@ export const JSON_RUNS: Readonly<Record<string, JsonRun>> = {
       return ['--evidence', `${c.dir}/score.jsonl`];
     },
   },
+  'audit verify': { argv: (c) => dataDir(c) },
+  'audit list': { argv: (c) => dataDir(c) },
+  'keys list': { argv: (c) => [...dataDir(c), '--system-title', '4d4d4d0000bc614e'] },
+  ...Object.fromEntries(
+    ['suspend', 'reinstate', 'deactivate', 'compromise', 'destroy', 'archive'].map((op) => [
+      `keys ${op}`,
+      { argv: (c: RunContext) => [...dataDir(c), '--system-title', '4d4d4d0000bc614e', '--reason', 'test'] },
+    ]),
+  ),
+  'users add': {
+    argv: (c) => [
+      ...dataDir(c),
+      '--username',
+      'alice',
+      '--role',
+      'viewer',
+      '--password-file',
+      c.write('pw', 'correct horse battery staple 42\n'),
+    ],
+  },
+  'users list': { argv: (c) => dataDir(c) },
+  'users disable': {
+    argv: async (c) => {
+      const pw = c.write('pw2', 'correct horse battery staple 43\n');
+      await c.gridtrust([
+        'users',
+        'add',
+        ...dataDir(c),
+        '--username',
+        'bob',
+        '--role',
+        'viewer',
+        '--password-file',
+        pw,
+      ]);
+      return [...dataDir(c), '--username', 'bob'];
+    },
+  },
+  'users passwd': {
+    argv: async (c) => {
+      const pw = c.write('pw3', 'correct horse battery staple 44\n');
+      await c.gridtrust([
+        'users',
+        'add',
+        ...dataDir(c),
+        '--username',
+        'carol',
+        '--role',
+        'viewer',
+        '--password-file',
+        pw,
+      ]);
+      return [
+        ...dataDir(c),
+        '--username',
+        'carol',
+        '--password-file',
+        c.write('pw4', 'another long passphrase 45\n'),
+      ];
+    },
+  },
+  'tokens create': { argv: (c) => [...dataDir(c), '--role', 'viewer', '--name', 'grafana'] },
+  'tokens list': { argv: (c) => dataDir(c) },
+  'tokens revoke': { argv: (c) => [...dataDir(c), '--id', 'AbCdEf12'] },
   'trust figures': { skip: 'draws PNGs from a results.json; trust-cli.test.ts parses its JSON' },
 };

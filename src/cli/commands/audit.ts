@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import type { AuditRecord, Store } from '../../storage/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
 import { parseHexArg, parseNumberArg, printJson } from '../io.ts';
+import { addConcept, conceptOption } from '../vocabulary.ts';
 import { withStore } from './keys-store.ts';
 
-const DATA_DIR_HELP = 'data directory (default $GRIDTRUST_DATA_DIR or ./.gridtrust)';
 const PAGE = 5000;
 
 async function* records(store: Store): AsyncGenerator<AuditRecord> {
@@ -62,7 +63,7 @@ interface ListFlags {
 
 async function runList(ctx: CommandContext, f: ListFlags): Promise<void> {
   const terminal =
-    f.terminal === undefined ? undefined : parseHexArg('--terminal', f.terminal, 8).toString('hex');
+    f.terminal === undefined ? undefined : parseHexArg('--system-title', f.terminal, 8).toString('hex');
   const since = parseSince(f.since);
   const limit = parseNumberArg('--limit', f.limit, { min: 1, integer: true });
   await withStore(ctx.io, f.dataDir, async ({ store }) => {
@@ -82,25 +83,36 @@ async function runList(ctx: CommandContext, f: ListFlags): Promise<void> {
 }
 
 export const registerAudit: RegisterCommand = (program: Command, ctx) => {
-  const audit = program.command('audit').description('the append-only, hash-chained audit log');
-  audit
-    .command('verify')
-    .description('walk the SHA-256 hash chain; name the first record that does not verify')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { ok, records, firstBad? } on stdout')
-    .addHelpText('after', '\nExit codes: 0 verifies, 1 broken.\n\nExample:\n  gridtrust audit verify --json')
+  const audit = describe(program.command('audit'), {
+    purpose: 'the append-only, hash-chained audit log',
+    examples: ['gridtrust audit verify', 'gridtrust audit list --system-title 4d4d4d0000bc614e'],
+    exitCodes: { 1: 'the chain is broken (audit verify)' },
+    docs: ['docs/keys.md'],
+  });
+  describe(audit.command('verify'), {
+    purpose: 'walk the SHA-256 hash chain; name the first record that does not verify',
+    examples: ['gridtrust audit verify --json', 'gridtrust audit verify --data-dir demo-data'],
+    exitCodes: { 0: 'the chain verifies', 1: 'broken (the first bad record is named)' },
+    docs: ['docs/keys.md'],
+  })
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ ok, records, firstBad? }' }))
     .action((f: { dataDir?: string; json?: boolean }) => runVerify(ctx, f));
-  audit
-    .command('list')
-    .description('audit records, oldest first (the newest --limit)')
-    .option('--terminal <hex>', 'only records about this terminal or one of its keys')
-    .option('--since <time>', 'only records at or after this time (ISO or Unix ms)')
+  const list = describe(audit.command('list'), {
+    purpose: 'audit records, oldest first (the newest --limit)',
+    examples: ['gridtrust audit list --system-title 4d4d4d0000bc614e --since 2026-12-01T00:00:00Z --json'],
+    docs: ['docs/keys.md'],
+  });
+  addConcept(list, 'systemTitle', { detail: 'only records about this terminal or one of its keys' })
+    .option('--since <time>', 'only records at or after this time (ISO 8601 or Unix ms)')
     .option('--limit <n>', 'at most this many (the newest)', '1000')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { records: [{ seq, at, actor, action, subject, details, prevHash, hash }] }')
-    .addHelpText(
-      'after',
-      '\nExample:\n  gridtrust audit list --terminal 4d4d4d0000bc614e --since 2026-12-01T00:00:00Z --json',
+    .addOption(conceptOption('dataDir'))
+    .addOption(
+      conceptOption('json', {
+        detail: '{ records: [{ seq, at, actor, action, subject, details, prevHash, hash }] }',
+      }),
     )
-    .action((f: ListFlags) => runList(ctx, f));
+    .action((f: Omit<ListFlags, 'terminal'> & { systemTitle?: string }) =>
+      runList(ctx, { ...f, ...(f.systemTitle === undefined ? {} : { terminal: f.systemTitle }) }),
+    );
 };

@@ -1,5 +1,5 @@
 // `gridtrust keys list|suspend|reinstate|deactivate|compromise|destroy|archive`: the key life, by an operator.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { TerminalId } from '../../core/index.ts';
 import {
   applyLifecycleOp,
@@ -9,8 +9,10 @@ import {
   type LifecycleOp,
 } from '../../keys/index.ts';
 import type { CommandContext } from '../command.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { parseHexArg, parseNumberArg, printJson } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
+import { addConcept, conceptOption } from '../vocabulary.ts';
 import { withArchive, withStore } from './keys-store.ts';
 
 export interface OpFlags {
@@ -27,7 +29,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** `--terminal HEX [--purpose P] [--version V]` as a selector. */
 export function selectorOf(f: { terminal: string; purpose?: string; version?: string }): KeySelector {
-  const terminal = parseHexArg('--terminal', f.terminal, 8).toString('hex') as TerminalId;
+  const terminal = parseHexArg('--system-title', f.terminal, 8).toString('hex') as TerminalId;
   return {
     terminal,
     ...(f.purpose === undefined
@@ -137,30 +139,32 @@ const OP_HELP: Record<LifecycleOp | 'archive', string> = {
 };
 
 /** Adds one operation subcommand under `gridtrust keys`. */
-export function addOpCommand(
-  keys: Command,
-  ctx: CommandContext,
-  op: LifecycleOp | 'archive',
-  dataDirHelp: string,
-): void {
-  keys
-    .command(op)
-    .description(OP_HELP[op])
-    .requiredOption('--terminal <hex>', 'the terminal: 16 hex digits')
-    .option('--purpose <p>', 'only this purpose (0 = K_root; default: every purpose but 0)')
-    .option('--version <v>', 'only this key version (default: every version)')
+export function addOpCommand(keys: Command, ctx: CommandContext, op: LifecycleOp | 'archive'): void {
+  const cmd = describe(keys.command(op), {
+    purpose: OP_HELP[op],
+    details:
+      'The transition table of SP 800-57 (docs/keys.md) decides; a refused key is named with its state and\n' +
+      'where it may go. Every change is one audit record (actor, reason, time) written in the same transaction.',
+    examples: [
+      `gridtrust keys ${op} --system-title 4d4d4d0000bc614e --purpose 1 --reason "ticket 4711" --json`,
+    ],
+    exitCodes: { 0: 'changed', 1: 'nothing changed (refused, unknown terminal or key)' },
+    docs: ['docs/keys.md'],
+  });
+  addConcept(cmd, 'systemTitle', { required: true })
+    .addOption(
+      withDerivedDefault(
+        new Option('--purpose <p>', 'only this purpose (0 = K_root)'),
+        'every purpose but 0',
+      ),
+    )
+    .addOption(withDerivedDefault(new Option('--version <v>', 'only this key version'), 'every version'))
     .requiredOption('--reason <text>', 'why (goes to the audit log)')
     .option('--actor <name>', 'who (goes to the audit log)', 'operator:cli')
-    .option('--data-dir <dir>', dataDirHelp)
-    .option('--json', 'print { ok, terminal, op, changed, refused } on stdout')
-    .addHelpText(
-      'after',
-      `\nThe transition table of SP 800-57 (docs/keys.md) decides; a refused key is named with its state and
-where it may go. Every change is one audit record (actor, reason, time) written in the same transaction.
-Exit codes: 0 changed, 1 nothing changed (refused, unknown terminal or key), 2 bad input.
-
-Example:
-  gridtrust keys ${op} --terminal 4d4d4d0000bc614e --purpose 1 --reason "ticket 4711" --json`,
-    )
-    .action((f: OpFlags) => (op === 'archive' ? runArchive(ctx, f) : runOp(ctx, op, f)));
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ ok, terminal, op, changed, refused }' }))
+    .action((raw: Omit<OpFlags, 'terminal'> & { systemTitle: string }) => {
+      const f: OpFlags = { ...raw, terminal: raw.systemTitle };
+      return op === 'archive' ? runArchive(ctx, f) : runOp(ctx, op, f);
+    });
 }

@@ -2,7 +2,7 @@
 // local accounts and script tokens, in the data dir's api.db (scrypt hashes; tokens stored hashed).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   API_STATE_FILE,
   createAuthService,
@@ -13,10 +13,11 @@ import {
 import { resolveDataDir } from '../../storage/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe, withDerivedDefault } from '../help.ts';
 import { parseNumberArg, printJson, resolveSecret, type CliIo } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
+import { conceptOption } from '../vocabulary.ts';
 
-const DATA_DIR_HELP = 'data directory (default $GRIDTRUST_DATA_DIR or ./.gridtrust)';
 const ROLES_HELP = 'viewer | operator | security-officer | admin';
 
 async function withAuth<T>(
@@ -63,21 +64,24 @@ interface Flags {
 }
 
 function registerUsers(program: Command, ctx: CommandContext): void {
-  const users = program
-    .command('users')
-    .description('local accounts of the API and dashboard (roles: ' + ROLES_HELP + ')');
-  users
-    .command('add')
-    .description('add a user (scrypt-hashed password)')
+  const users = describe(program.command('users'), {
+    purpose: `local accounts of the API and dashboard (roles: ${ROLES_HELP})`,
+    examples: [
+      'gridtrust users add --username alice --role operator --password-file ./alice.pw',
+      'gridtrust users list',
+    ],
+    docs: ['docs/operator-guide.md'],
+  });
+  describe(users.command('add'), {
+    purpose: 'add a user (scrypt-hashed password)',
+    examples: ['gridtrust users add --username alice --role operator --password-file ./alice.pw'],
+    docs: ['docs/operator-guide.md'],
+  })
     .requiredOption('--username <name>', 'lower-case letters, digits, . _ -')
     .requiredOption('--role <role>', ROLES_HELP)
-    .option('--password-file <file>', 'file whose first line is the password (else $GRIDTRUST_PASSWORD)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { username, role, disabled, createdAt, locked }')
-    .addHelpText(
-      'after',
-      '\nExample:\n  gridtrust users add --username alice --role operator --password-file ./alice.pw',
-    )
+    .option('--password-file <file>', 'file whose first line is the password; else $GRIDTRUST_PASSWORD')
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ username, role, disabled, createdAt, locked }' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, async (a) => {
         const u = await a.addUser({
@@ -88,12 +92,13 @@ function registerUsers(program: Command, ctx: CommandContext): void {
         show(ctx, f.json, userOut(u), `user ${u.username} added (${u.role})`);
       }),
     );
-  users
-    .command('list')
-    .description('list users (never their hashes)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { users: [...] }')
-    .addHelpText('after', '\nExample:\n  gridtrust users list --json')
+  describe(users.command('list'), {
+    purpose: 'list users (never their hashes)',
+    examples: ['gridtrust users list --json'],
+    docs: ['docs/operator-guide.md'],
+  })
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ users: [...] }' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, (a) => {
         const list = a.listUsers();
@@ -110,26 +115,28 @@ function registerUsers(program: Command, ctx: CommandContext): void {
         );
       }),
     );
-  users
-    .command('disable')
-    .description('disable a user and end their sessions')
+  describe(users.command('disable'), {
+    purpose: 'disable a user and end their sessions',
+    examples: ['gridtrust users disable --username alice'],
+    docs: ['docs/operator-guide.md'],
+  })
     .requiredOption('--username <name>', 'the user')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print the user')
-    .addHelpText('after', '\nExample:\n  gridtrust users disable --username alice')
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: 'the user' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, (a) =>
         show(ctx, f.json, userOut(a.disableUser(f.username ?? '')), `user ${f.username} disabled`),
       ),
     );
-  users
-    .command('passwd')
-    .description('set a user’s password (ends their sessions, clears a lock)')
+  describe(users.command('passwd'), {
+    purpose: 'set a user’s password (ends their sessions, clears a lock)',
+    examples: ['gridtrust users passwd --username alice --password-file ./new.pw'],
+    docs: ['docs/operator-guide.md'],
+  })
     .requiredOption('--username <name>', 'the user')
-    .option('--password-file <file>', 'file whose first line is the password (else $GRIDTRUST_PASSWORD)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print the user')
-    .addHelpText('after', '\nExample:\n  gridtrust users passwd --username alice --password-file ./new.pw')
+    .option('--password-file <file>', 'file whose first line is the password; else $GRIDTRUST_PASSWORD')
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: 'the user' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, async (a) =>
         show(
@@ -143,18 +150,21 @@ function registerUsers(program: Command, ctx: CommandContext): void {
 }
 
 function registerTokens(program: Command, ctx: CommandContext): void {
-  const tokens = program
-    .command('tokens')
-    .description('API tokens for scripts (Authorization: Bearer <token>)');
-  tokens
-    .command('create')
-    .description('create a token; it is printed once, only its hash is stored')
+  const tokens = describe(program.command('tokens'), {
+    purpose: 'API tokens for scripts (Authorization: Bearer <token>)',
+    examples: ['gridtrust tokens create --role viewer --name grafana --json', 'gridtrust tokens list'],
+    docs: ['docs/operator-guide.md'],
+  });
+  describe(tokens.command('create'), {
+    purpose: 'create a token; it is printed once, only its hash is stored',
+    examples: ['gridtrust tokens create --role viewer --name grafana --json'],
+    docs: ['docs/operator-guide.md'],
+  })
     .requiredOption('--role <role>', ROLES_HELP)
     .requiredOption('--name <name>', 'what it is for (letters, digits, . _ -)')
-    .option('--ttl-days <n>', 'expire after n days (default: never)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { token, id, name, role, expiresAt }')
-    .addHelpText('after', '\nExample:\n  gridtrust tokens create --role viewer --name grafana --json')
+    .addOption(withDerivedDefault(new Option('--ttl-days <n>', 'expire after n days'), 'never'))
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ token, id, name, role, expiresAt }' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, (a) => {
         const ttl =
@@ -181,12 +191,13 @@ function registerTokens(program: Command, ctx: CommandContext): void {
         );
       }),
     );
-  tokens
-    .command('list')
-    .description('list tokens (ids, names, roles; never the tokens)')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { tokens: [...] }')
-    .addHelpText('after', '\nExample:\n  gridtrust tokens list')
+  describe(tokens.command('list'), {
+    purpose: 'list tokens (ids, names, roles; never the tokens)',
+    examples: ['gridtrust tokens list'],
+    docs: ['docs/operator-guide.md'],
+  })
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ tokens: [...] }' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, (a) => {
         const list = a.listTokens();
@@ -203,13 +214,15 @@ function registerTokens(program: Command, ctx: CommandContext): void {
         );
       }),
     );
-  tokens
-    .command('revoke')
-    .description('revoke a token by its id')
+  describe(tokens.command('revoke'), {
+    purpose: 'revoke a token by its id',
+    examples: ['gridtrust tokens revoke --id AbCdEf12'],
+    exitCodes: { 0: 'revoked', 1: 'no token with that id' },
+    docs: ['docs/operator-guide.md'],
+  })
     .requiredOption('--id <id>', 'the 8-character id from tokens list')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .option('--json', 'print { id, revoked }')
-    .addHelpText('after', '\nExample:\n  gridtrust tokens revoke --id AbCdEf12')
+    .addOption(conceptOption('dataDir'))
+    .addOption(conceptOption('json', { detail: '{ id, revoked }' }))
     .action((f: Flags) =>
       withAuth(ctx.io, f.dataDir, (a) => {
         const ok = a.revokeToken(f.id ?? '');
