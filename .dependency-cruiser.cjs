@@ -1,5 +1,5 @@
 // Dependency boundaries of STYLE.md, checked by `npm run boundaries` (part of `npm run check`).
-const DOMAIN = '^src/(protocol|keys|tsm|trust|analytics|sim|ingest|core)/';
+const DOMAIN = '^src/(protocol|keys|tsm|trust|analytics|sim|ingest|core|model)/';
 const ADAPTERS = '^src/(storage|bus|transport|api|platform|cli)/';
 /** The key store port's adapters live beside it in src/keys (ARCHITECTURE.md): they read files, load pkcs11js. */
 const KEY_STORE_ADAPTERS = '^src/keys/(software|pkcs11)/';
@@ -27,15 +27,39 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm'], path: [IO_MODULES, DRIVERS] },
     },
     {
-      name: 'workers-only-in-analytics',
+      name: 'worker-threads-only-in-runtime',
       comment:
-        'Domain code runs on the calling thread; only analytics shards work. core/ts-worker is the one shared way to start a TypeScript worker (for analytics and the adapters), not domain logic.',
+        'Only src/runtime/ starts threads (ARCHITECTURE.md). The files listed in pathNot predate it and move there with #14 item 3; no new file may join them.',
       severity: 'error',
       from: {
-        path: '^src/(protocol|keys|tsm|trust|sim|ingest|core)/',
-        pathNot: ['\\.test\\.ts$', '^src/core/ts-worker(\\.fixture)?\\.ts$'],
+        path: '^src/',
+        pathNot: [
+          '\\.test\\.ts$',
+          '^src/runtime/',
+          '^src/core/ts-worker(\\.fixture)?\\.ts$',
+          '^src/analytics/kmeans-(pool|worker)\\.ts$',
+          '^src/cli/trust/trial-worker\\.ts$',
+          '^src/platform/(aead-offload|aead-worker|ingest-thread|ingest-thread-worker)\\.ts$',
+          '^src/storage/types\\.ts$',
+          '^src/storage/sqlite/(sqlite-store|write-worker|write-client|read-worker|writer-extension)\\.ts$',
+        ],
       },
       to: { dependencyTypes: ['core'], path: '^(node:)?worker_threads$' },
+    },
+    {
+      name: 'domain-imports-only-domain',
+      comment:
+        'Domain areas import only the kernel (core), the shared model and other domain areas (through their index).',
+      severity: 'error',
+      from: { path: DOMAIN, pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: DOMAIN },
+    },
+    {
+      name: 'model-imports-only-core',
+      comment: 'The shared model is the bottom layer beside core: it depends on nothing else.',
+      severity: 'error',
+      from: { path: '^src/model/' },
+      to: { path: '^src/', pathNot: '^src/(core|model)/' },
     },
     {
       name: 'areas-through-index',

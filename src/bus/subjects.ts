@@ -1,7 +1,7 @@
 // The bus subjects of the frame path (ARCHITECTURE.md): partitioned by fusion terminal, the trust sharding key.
 
-/** The partition of terminals that report to no fusion terminal (direct terminals, fusion terminals themselves). */
-export const DIRECT_PARTITION = 'platform';
+/** The partition of direct terminals (the model's). */
+export { DIRECT_PARTITION } from '../model/index.ts';
 
 /** Accepted readings of one terminal under its partition: `readings.<partition>.<terminal>`. */
 export function readingsSubject(partition: string, terminal: string): string {

@@ -1,5 +1,6 @@
 // Console I/O for commands: JSON on stdout, progress and logs on stderr, secrets from flag/file/env.
 import { readFileSync } from 'node:fs';
+import { readProcessEnv } from '../platform/index.ts';
 import { CliError } from './errors.ts';
 
 /** Where a command writes; injected so tests can capture output. */
@@ -16,7 +17,7 @@ export function createProcessIo(): CliIo {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     interactive: process.stderr.isTTY === true,
-    env: process.env,
+    env: readProcessEnv(),
   };
 }
 

@@ -1,5 +1,6 @@
 // Behaviour evidence per terminal per cycle, and reject counters: accumulated in memory, drained per batch.
 import type { TerminalId } from '../core/index.ts';
+import { EVIDENCE_COUNTER_FIELDS } from '../model/index.ts';
 import type { EvidenceIncrement, RejectIncrement } from './store-port.ts';
 
 type Counter = 'requests' | 'replies' | 'duplicates' | 'late' | 'integrityFailures';
@@ -38,15 +39,7 @@ export interface EvidenceAccumulator {
 }
 
 /** The additive counters of a slot (what restore adds back). */
-const COUNTS = [
-  'requests',
-  'replies',
-  'duplicates',
-  'late',
-  'integrityFailures',
-  'delaySumMs',
-  'delayCount',
-] as const;
+const COUNTS = EVIDENCE_COUNTER_FIELDS;
 
 /** Zeroed counters, written out (not spread) so every slot gets one shape cheaply. */
 function fresh(terminal: TerminalId, cycle: number): Mutable {

@@ -1,20 +1,16 @@
 // The slice of the store the pipeline writes through (structurally satisfied by src/storage's Store).
 import type { TerminalId, UnixMillis } from '../core/index.ts';
+import type {
+  EvidenceCounters,
+  ReplayState,
+  ReplayWindowUpdate as ModelReplayWindowUpdate,
+} from '../model/index.ts';
 
 /** A replay window as persisted: highest accepted counter (−1 when none) and the 64-bit bitmap. */
-export interface PersistedReplayState {
-  readonly highest: number;
-  readonly bitmap: bigint;
-}
+export type PersistedReplayState = ReplayState;
 
 /** One replay window update: counters are per (terminal, purpose, dir, version) [SGT1-1.2]. */
-export interface ReplayWindowUpdate {
-  readonly terminal: TerminalId;
-  readonly purpose: number;
-  readonly dir: 0 | 1;
-  readonly version: number;
-  readonly state: PersistedReplayState;
-}
+export type ReplayWindowUpdate = ModelReplayWindowUpdate;
 
 /**
  * One telemetry reading (spec §7.3) in SI units. `(terminal, purpose, keyVersion, fc)` is unique: the
@@ -49,17 +45,7 @@ export interface IngestReading {
 }
 
 /** Additive behaviour evidence of one terminal in one cycle (what the trust engine consumes). */
-export interface EvidenceIncrement {
-  readonly terminal: TerminalId;
-  readonly cycle: number;
-  readonly requests: number;
-  readonly replies: number;
-  readonly duplicates: number;
-  readonly late: number;
-  readonly integrityFailures: number;
-  readonly delaySumMs: number;
-  readonly delayCount: number;
-}
+export type EvidenceIncrement = EvidenceCounters;
 
 /** Rejected requests to add to the counters. */
 export interface RejectIncrement {

@@ -1,18 +1,8 @@
 // Key lifecycle of NIST SP 800-57 Pt 1 §7 as a pure transition table [SP800-57-7.1] [spec §3.1].
+import { KEY_STATES, type KeyState } from '../model/index.ts';
 
-/** The six key states of SP 800-57 Part 1 §7 (Rev 4 and Rev 5 keep the same six). */
-export type KeyState =
-  'pre-activation' | 'active' | 'suspended' | 'deactivated' | 'compromised' | 'destroyed';
-
-/** Every key state, in lifecycle order. */
-export const KEY_STATES: readonly KeyState[] = [
-  'pre-activation',
-  'active',
-  'suspended',
-  'deactivated',
-  'compromised',
-  'destroyed',
-];
+/** The six key states of SP 800-57 Part 1 §7, in lifecycle order (the model's). */
+export { KEY_STATES, type KeyState };
 
 /**
  * Allowed transitions, exactly the table of spec §3.1 (SP 800-57 Pt 1 Rev 4 §7, transitions 1–12).

@@ -1,5 +1,6 @@
 // Validation of terminals to register (CLI flags, CSV rows): each problem is a value with a reason.
 import type { TenantId, TerminalId } from '../core/index.ts';
+import { toTerminalId } from '../model/index.ts';
 
 /** What a caller asks to register; text fields are checked here, nothing is trusted. */
 export interface TerminalInput {
@@ -43,10 +44,7 @@ export const ROOT_KEY_BYTES = 32;
 const TYPE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Normalises a system title to the TerminalId form (16 lower-case hex digits), or undefined. */
-export function toTerminalId(text: string): TerminalId | undefined {
-  const clean = text.replace(/[\s:]/g, '').toLowerCase();
-  return /^[0-9a-f]{16}$/.test(clean) ? (clean as TerminalId) : undefined;
-}
+export { toTerminalId };
 
 type Checked =
   { ok: true; value: CheckedTerminal } | { ok: false; reason: TerminalInputReason; detail: string };

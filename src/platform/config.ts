@@ -146,3 +146,11 @@ function keyStoreProblems(c: Record<string, unknown>): string[] {
   const need = ['pkcs11Module', 'pkcs11Token'].filter((f) => c[f] === undefined);
   return need.map((f) => `${f}: required with keyStore pkcs11 (or ${envName(f)})`);
 }
+
+/**
+ * The process environment: the one place gridtrust reads `process.env` (a lint rule keeps it so).
+ * Commands get it through their `CliIo`; the presets through {@link configFromEnv}.
+ */
+export function readProcessEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}

@@ -4,6 +4,7 @@ export {
   PLATFORM_DEFAULTS,
   ENV_PREFIX,
   configFromEnv,
+  readProcessEnv,
   resolvePlatformConfig,
 } from './config.ts';
 export type { PlatformConfig, ConfigLayers } from './config.ts';

@@ -1,9 +1,9 @@
 // Which key states allow processing a received frame [SGT1-2.3]: active, or deactivated within grace.
 import type { UnixMillis } from '../core/index.ts';
+import type { KeyState } from '../model/index.ts';
 
-/** SP 800-57 key states [SGT1-3.1]; the protocol area only reads them (the keys area owns them). */
-export type KeyState =
-  'pre-activation' | 'active' | 'suspended' | 'deactivated' | 'compromised' | 'destroyed';
+/** SP 800-57 key states [SGT1-3.1] (the model's); the protocol area only reads them. */
+export type { KeyState };
 
 /** What the key store says about one key version, looked up per frame (never stored here). */
 export interface KeyStatus {

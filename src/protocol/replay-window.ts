@@ -1,15 +1,9 @@
 // Anti-replay counter window [SGT1-1.2 receiver rules], modelled on RFC 4303 §3.4.3: pure and serialisable.
+import type { ReplayState } from '../model/index.ts';
 import { ProtocolError } from './errors.ts';
 
-/**
- * Replay state of one key: the highest accepted counter and a bitmap where bit i means
- * "counter highest − i was accepted". `highest` is -1 while nothing has been accepted.
- * Immutable: every change returns a new state.
- */
-export interface ReplayState {
-  readonly highest: number;
-  readonly bitmap: bigint;
-}
+/** Replay state of one key (the model's): highest accepted counter and the 64-bit bitmap. Immutable. */
+export type { ReplayState };
 
 /**
  * Where replay windows live; a `Map<string, ReplayState>` is one. Ids are `replayId(header)` for SGT1

@@ -1,32 +1,15 @@
 // The store port: every record the platform persists, and the atomic ingestion batch.
 import type { MessagePort } from 'node:worker_threads';
 import type { TerminalId, UnixMillis } from '../core/index.ts';
+import type { EvidenceCounters, ReplayKey, ReplayState, ReplayWindowUpdate } from '../model/index.ts';
 import type { IngestReading } from '../ingest/index.ts';
 import type { AuditInput, RegistryStore, TerminalStatus } from '../keys/index.ts';
 
-/**
- * Replay window state of one (terminal, purpose, dir, version) key [SGT1-1.2 receiver rules];
- * structurally the protocol area's `ReplayState`, so its windows are stored as they are.
- */
-export interface ReplayState {
-  /** Highest accepted frame counter H (integer, −1 while nothing was accepted). */
-  readonly highest: number;
-  /** 64-bit bitmap; bit i set = counter H − i was accepted. */
-  readonly bitmap: bigint;
-}
+/** Replay window state of one (terminal, purpose, dir, version) key [SGT1-1.2 receiver rules]. */
+export type { ReplayKey, ReplayState };
 
-/** Identifies one replay window: counters are per (terminal, purpose, dir, version) [SGT1-1.2]. */
-export interface ReplayKey {
-  readonly terminal: TerminalId;
-  readonly purpose: number;
-  /** 0 = up (terminal → platform), 1 = down. */
-  readonly dir: 0 | 1;
-  readonly version: number;
-}
-
-export interface ReplayUpdate extends ReplayKey {
-  readonly state: ReplayState;
-}
+/** A window's new state, committed with the batch that made it. */
+export type ReplayUpdate = ReplayWindowUpdate;
 
 /**
  * One stored telemetry reading (spec §7.3) in SI units. `(terminal, purpose, keyVersion, fc)` is
@@ -40,34 +23,15 @@ export interface ReadingInput extends IngestReading {
 /** A reading as read back: every field present (null when absent). */
 export type Reading = { readonly [K in keyof ReadingInput]-?: Exclude<ReadingInput[K], undefined> };
 
-/** Additive per-terminal behaviour evidence for one cycle (what the trust engine consumes). */
-export interface EvidenceDelta {
-  readonly terminal: TerminalId;
-  /** Trust cycle number (the platform decides its length). */
-  readonly cycle: number;
-  readonly requests?: number;
-  readonly replies?: number;
-  readonly duplicates?: number;
-  readonly late?: number;
-  readonly integrityFailures?: number;
-  /** Sum of delays in ms, and how many delays were summed (mean = sum / count). */
-  readonly delaySumMs?: number;
-  readonly delayCount?: number;
-}
+/** Additive per-terminal behaviour evidence for one cycle; a counter left out adds nothing. */
+export type EvidenceDelta = Pick<EvidenceCounters, 'terminal' | 'cycle'> &
+  Partial<Omit<EvidenceCounters, 'terminal' | 'cycle'>>;
 
-export interface EvidenceRecord {
-  readonly terminal: TerminalId;
-  readonly cycle: number;
-  readonly requests: number;
-  readonly replies: number;
-  readonly duplicates: number;
-  readonly late: number;
-  readonly integrityFailures: number;
-  readonly delaySumMs: number;
-  readonly delayCount: number;
+/** One terminal's summed evidence of one cycle, as read back. */
+export type EvidenceRecord = EvidenceCounters & {
   /** delaySumMs / delayCount, or null when no delay was measured. */
   readonly meanDelayMs: number | null;
-}
+};
 
 /** Rejected frames to add to the counters; `terminal` when the frame named a known terminal. */
 export interface RejectCountDelta {

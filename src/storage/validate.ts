@@ -1,5 +1,6 @@
 // Validation of everything a caller asks a store to write, shared by every adapter.
 import type { KeyRecord, TerminalRecord } from '../keys/index.ts';
+import { EVIDENCE_COUNTER_FIELDS } from '../model/index.ts';
 import { StorageError } from './errors.ts';
 import type { CommitBatch, EvidenceDelta, ReadingInput, ReplayUpdate } from './types.ts';
 
@@ -14,15 +15,7 @@ const READING_NUMBERS = [
   'energyImport',
   'energyExport',
 ] as const;
-const EVIDENCE_COUNTS = [
-  'requests',
-  'replies',
-  'duplicates',
-  'late',
-  'integrityFailures',
-  'delaySumMs',
-  'delayCount',
-] as const;
+const EVIDENCE_COUNTS = EVIDENCE_COUNTER_FIELDS;
 
 function invalid(what: string): never {
   throw new StorageError('GT_ERR_STORAGE_INVALID_BATCH', `invalid write: ${what}`, {

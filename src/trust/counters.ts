@@ -1,18 +1,9 @@
 // Maps the ingest pipeline's per-terminal evidence counters to evidence records (platform-tier online use).
+import type { EvidenceCounters as ModelEvidenceCounters } from '../model/index.ts';
 import type { EvidenceRecord } from './evidence.ts';
 
-/** The shape of ingest's EvidenceIncrement (structural, so trust does not depend on ingest). */
-export interface EvidenceCounters {
-  readonly terminal: string;
-  readonly cycle: number;
-  readonly requests: number;
-  readonly replies: number;
-  readonly duplicates: number;
-  readonly late: number;
-  readonly integrityFailures: number;
-  readonly delaySumMs: number;
-  readonly delayCount: number;
-}
+/** One terminal's counters of one cycle (the model's, with any string id: trust also scores traces). */
+export type EvidenceCounters = ModelEvidenceCounters<string>;
 
 /**
  * One cycle's counters of a terminal as an evidence record. Mains-powered terminals (fusion terminals,
