@@ -61,3 +61,7 @@ export {
   trustedTotal,
   withEstimateColumn,
 } from './trust-filter.ts';
+export type { QuantileModel } from './quantiles.ts';
+export { DEFAULT_LEVELS, calibrateQuantiles, probabilisticScores, quantileBands } from './quantiles.ts';
+export type { NeuralOptions } from './neural.ts';
+export { neuralMethod } from './neural.ts';

@@ -135,18 +135,29 @@ export function drawForecast(
     naive: ArrayLike<number>;
     unit: string;
     model: string;
+    band?: { lo: ArrayLike<number>; hi: ArrayLike<number>; lowLabel: string; highLabel: string };
+    /** ISO time of the first forecast step (x axis label). */
+    start?: string;
   },
 ): void {
+  const band =
+    f.band === undefined
+      ? []
+      : [
+          { name: f.band.lowLabel, values: Array.from(f.band.lo), colour: '#009E73', dashed: true },
+          { name: f.band.highLabel, values: Array.from(f.band.hi), colour: '#009E73', dashed: true },
+        ];
   out.figure(
     'forecast-vs-actual',
     lineChart({
       title: `Forecast (${f.model}) vs actual`,
-      xLabel: 'steps after --train-until',
+      xLabel: f.start === undefined ? 'steps after --train-until' : `steps (intervals) from ${f.start}`,
       yLabel: f.unit,
       series: [
         { name: 'actual', values: Array.from(f.actual), colour: '#000000' },
         { name: f.model, values: Array.from(f.forecast), colour: '#D55E00' },
         { name: 'weekly naive', values: Array.from(f.naive), colour: '#0072B2', dashed: true },
+        ...band,
       ],
     }),
   );

@@ -7,6 +7,7 @@ import {
   detectInterval,
   forecastMetrics,
   rollingEvaluation,
+  rollingPairs,
   seasonalNaive,
   selectModel,
   type ForecastMethod,
@@ -15,6 +16,10 @@ import {
   type ValidationScore,
   type TrustReport,
   trustedTotal,
+  calibrateQuantiles,
+  probabilisticScores,
+  quantileBands,
+  type Pair,
 } from '../../analytics/index.ts';
 import { drawForecast, drawMapeByLead, openOutDir } from '../analyze-output.ts';
 import type { CommandContext } from '../command.ts';
@@ -42,6 +47,7 @@ interface ForecastFlags extends SourceFlags {
   epochs: string;
   neuralEpochs: string;
   members: string;
+  quantiles: string;
   out?: string;
   json?: boolean;
 }
@@ -76,6 +82,52 @@ function pickSeries(src: LoadedSource, column: string | undefined): { values: Fl
   const sum = new Float64Array(t.timestamps.length);
   for (const col of t.columns) col.forEach((v, i) => (sum[i] = (sum[i] ?? 0) + (Number.isNaN(v) ? 0 : v)));
   return { values: sum, name: `sum of ${t.columns.length} columns` };
+}
+
+function parseLevels(text: string): number[] | undefined {
+  if (text === 'none') return undefined;
+  const levels = text.split(',').map((v) => Number(v));
+  if (levels.length === 0 || levels.some((q) => !(q > 0 && q < 1)))
+    throw new CliError('GT_ERR_CLI_USAGE', `--quantiles must be levels in (0,1) or none, got "${text}"`, {
+      hint: 'e.g. --quantiles 0.1,0.5,0.9',
+    });
+  return levels;
+}
+
+/** Quantile bands of the forecast pairs and their scores where actual values exist [issue 22]. */
+async function probabilistic(
+  f: ForecastFlags,
+  o: {
+    s: SeasonalSeries;
+    method: ForecastMethod;
+    end: number;
+    horizon: number;
+    pairs: readonly Pair[];
+    forecast: Float64Array;
+  },
+): Promise<{ doc: Record<string, unknown>; bands: Float64Array[] } | undefined> {
+  const levels = parseLevels(f.quantiles);
+  if (levels === undefined) return undefined;
+  const q = await calibrateQuantiles(o.s, o.method, {
+    end: o.end,
+    horizon: o.horizon,
+    validation: 2 * o.s.week,
+    levels,
+  });
+  const bands = quantileBands(q, o.pairs, o.forecast);
+  const known = o.pairs.map((p, i) => (p.target < o.s.values.length ? i : -1)).filter((i) => i >= 0);
+  const scores =
+    known.length === 0
+      ? null
+      : probabilisticScores(
+          q.levels,
+          bands.map((b) => Float64Array.from(known, (i) => b[i] ?? 0)),
+          known.map((i) => o.s.values[o.pairs[i]?.target ?? 0] ?? 0),
+        );
+  return {
+    doc: { levels: q.levels, method: q.method, relativeErrorQuantiles: q.rows, ...(scores ?? {}) },
+    bands,
+  };
 }
 
 /** Resolves `--model` (running the inner-validation selection for `auto`). */
@@ -156,6 +208,7 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
   const origin = Array.from({ length: horizon }, (_, i) => ({ origin: end - 1, target: end + i }));
   const forecast = await method.predict(s, end, horizon, origin);
   const seconds = (performance.now() - t0) / 1000;
+  const prob = await probabilistic(f, { s, method, end, horizon, pairs: origin, forecast });
   const model = method.name;
   const avail = Math.min(horizon, s.values.length - end);
   const actual = s.values.subarray(end, end + avail);
@@ -177,6 +230,16 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
     forecast: Array.from(forecast),
     ...(selection === undefined ? {} : { selection }),
     ...(trust === undefined ? {} : { trust }),
+    ...(prob === undefined
+      ? {}
+      : {
+          quantiles: {
+            ...prob.doc,
+            bands: Object.fromEntries(
+              (prob.doc.levels as number[]).map((q, j) => [String(q), Array.from(prob.bands[j] ?? [])]),
+            ),
+          },
+        }),
     timestamps: Array.from({ length: horizon }, (_, i) =>
       new Date((t.timestamps[end - 1] ?? 0) + (i + 1) * (s.day > 0 ? 86_400_000 / s.day : 0)).toISOString(),
     ),
@@ -198,6 +261,17 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
       naive: naiveWeek.subarray(0, avail),
       unit: name,
       model,
+      start: doc.trainUntil,
+      ...(prob === undefined
+        ? {}
+        : {
+            band: {
+              lo: (prob.bands[0] ?? new Float64Array(0)).subarray(0, avail),
+              hi: (prob.bands[prob.bands.length - 1] ?? new Float64Array(0)).subarray(0, avail),
+              lowLabel: `P${(100 * ((prob.doc.levels as number[])[0] ?? 0)).toFixed(0)}`,
+              highLabel: `P${(100 * ((prob.doc.levels as number[]).at(-1) ?? 1)).toFixed(0)}`,
+            },
+          }),
     });
     out.csv(
       'forecast',
@@ -214,10 +288,27 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
       ? 'n/a (no actual values)'
       : `MAPE ${x.mape.toFixed(3)} %  MAE ${x.mae.toFixed(1)}  RMSE ${x.rmse.toFixed(1)}`;
   ctx.io.out(`${model}: ${fmt(m)}  (${seconds.toFixed(1)} s, fitted on ${end} points)\n`);
+  if (prob?.doc.pinball !== undefined)
+    ctx.io.out(
+      `quantiles ${JSON.stringify(prob.doc.levels)}: pinball ${Number(prob.doc.pinball).toFixed(2)}, coverage of the outer interval ${(100 * Number(prob.doc.coverage)).toFixed(1)} %\n`,
+    );
   for (const [k, v] of Object.entries(doc.baselines)) ctx.io.out(`${k.padEnd(18)} ${fmt(v)}\n`);
   if (trust !== undefined) ctx.io.out(trustLine(trust) + '\n');
   if (selection !== undefined)
     ctx.io.out(`selected by inner validation: ${JSON.stringify(selection.scores)}\n`);
+}
+
+/** The method with its last forecast kept: the rolling pairs are forecast once for MAPE and bands. */
+function remember(m: ForecastMethod): ForecastMethod {
+  let last: { key: string; value: Float64Array } | undefined;
+  return {
+    name: m.name,
+    async predict(s, end, h, pairs) {
+      const key = `${end}:${h}:${pairs.length}:${pairs[0]?.origin}:${pairs.at(-1)?.target}`;
+      if (last?.key !== key) last = { key, value: await m.predict(s, end, h, pairs) };
+      return last.value;
+    },
+  };
 }
 
 async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> {
@@ -225,8 +316,21 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
   const maxLead = parseNumberArg('--max-lead', f.maxLead, { integer: true, min: 1, max: s.week });
   const t0 = performance.now();
   const { method, selection } = await resolveModel(f, s, { end, horizon: maxLead });
-  const r = await rollingEvaluation(s, end, maxLead, method);
+  const memo = remember(method);
+  const r = await rollingEvaluation(s, end, maxLead, memo);
   const seconds = (performance.now() - t0) / 1000;
+  const pairs = rollingPairs(end, s.values.length, maxLead);
+  const prob =
+    parseLevels(f.quantiles) === undefined
+      ? undefined
+      : await probabilistic(f, {
+          s,
+          method,
+          end,
+          horizon: maxLead,
+          pairs,
+          forecast: await method.predict(s, end, maxLead, pairs),
+        });
   const model = method.name;
   const doc = {
     model,
@@ -239,6 +343,7 @@ async function runRolling(f: ForecastFlags, ctx: CommandContext): Promise<void> 
     seconds,
     ...(selection === undefined ? {} : { selection }),
     ...(trust === undefined ? {} : { trust }),
+    ...(prob === undefined ? {} : { quantiles: prob.doc }),
     baselines: { seasonalNaiveWeek: { meanMape: r.naiveWeekMeanMape, mapeByLead: r.naiveWeekMapeByLead } },
   };
   if (f.out !== undefined) {
@@ -301,6 +406,11 @@ export function registerForecast(analyze: Command, ctx: CommandContext): void {
       '--neural-epochs <n>',
       "upper bound on the neural model's epochs (early stopping on the inner validation week)",
       '60',
+    )
+    .option(
+      '--quantiles <levels>',
+      'quantile levels of the band (from the inner validation errors), or none',
+      '0.1,0.5,0.9',
     )
     .option('--members <n>', 'ensemble members of neural and mlp-ens (seeds seed·1000 + k)', '3')
     .addOption(conceptOption('seed', { detail: 'seeds sampling and the network initialisation' }))
