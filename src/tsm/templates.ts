@@ -12,6 +12,8 @@ export const TEMPLATE_IDS = [
   'app-delete',
   'app-migrate',
   'app-upgrade',
+  'apps-lock',
+  'apps-unlock',
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -62,6 +64,15 @@ function drafts(id: TemplateId, p: TemplateParams): Draft[] {
     case 'app-migrate':
       need(p, 'instanceAid', 'sdAid');
       return [['EXTRADITE', { ...app, sdAid: p.sdAid! }]];
+    case 'apps-lock':
+    case 'apps-unlock': {
+      need(p, 'instanceAids');
+      const op = id === 'apps-lock' ? 'LOCK' : 'UNLOCK';
+      return String(p.instanceAids)
+        .split(',')
+        .filter((a) => a !== '')
+        .map((instanceAid): Draft => [op, { instanceAid }]);
+    }
     case 'app-upgrade':
       need(p, 'instanceAid', 'newElfAid', 'moduleAid', 'sdAid');
       return [

@@ -38,6 +38,11 @@ const BENCHES: Record<string, BenchEntry> = {
     describe: 'full SGT1 verifyFrame (parse, key cache, replay, open, CBOR) vs raw AES-128-GCM opens',
     load: () => import('../../../bench/protocol/run.ts'),
   },
+  upgrade: {
+    describe:
+      'firmware campaign to 5,000 terminals over CoAP Block2 with 10 % rebooting mid-transfer vs the same blocks by a bare client',
+    load: () => import('../../../bench/upgrade/run.ts'),
+  },
   storage: {
     describe:
       'SQLite store: group-committed frames/s (reading with its replay counter, evidence) vs raw better-sqlite3 inserts',

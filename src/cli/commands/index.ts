@@ -7,6 +7,7 @@ import { registerCompletion } from './completion.ts';
 import { registerDemo } from './demo.ts';
 import { registerServe } from './serve.ts';
 import { registerFrame } from './frame.ts';
+import { registerFirmware } from './firmware.ts';
 import { registerKeys } from './keys.ts';
 import { registerReadings } from './readings.ts';
 import { registerSimulate } from './simulate.ts';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAudit,
   registerBench,
   registerDemo,
+  registerFirmware,
   registerFrame,
   registerKeys,
   registerReadings,
