@@ -25,3 +25,4 @@ export { CborTag, decodeCbor, encodeCbor, type CborValue } from './suit/cbor.ts'
 export * from './suit/sign.ts';
 export * from './campaign.ts';
 export { driveCampaign, type CampaignDriverOptions } from './campaign-driver.ts';
+export { createSgt1SeChannel, type Sgt1SeChannel, type Sgt1SeChannelOptions } from './sgt1-channel.ts';

@@ -8,3 +8,9 @@ export {
   type SePersistence,
   type SimSeState,
 } from './state.ts';
+export {
+  createSeTerminal,
+  type SeTerminal,
+  type SeTerminalOptions,
+  type SeTerminalResult,
+} from './se-terminal.ts';
