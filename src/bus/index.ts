@@ -11,3 +11,5 @@ export {
 export { BUS_CONFORMANCE } from './conformance.ts';
 export type { BusCase } from './conformance.ts';
 export { createInProcessBus } from './memory/in-process-bus.ts';
+export { openNatsBus } from './nats/nats-bus.ts';
+export type { NatsBus, NatsBusOptions } from './nats/nats-bus.ts';
