@@ -89,8 +89,7 @@ async function ensureStream(jsm: JetStreamManager, o: NatsBusOptions): Promise<s
   return name;
 }
 
-const apiCode = (e: unknown): number | undefined =>
-  e instanceof JetStreamApiError ? e.code : undefined;
+const apiCode = (e: unknown): number | undefined => (e instanceof JetStreamApiError ? e.code : undefined);
 
 /**
  * Opens the JetStream bus. Every subject's messages carry a per-subject sequence (header `Gt-Seq`)
