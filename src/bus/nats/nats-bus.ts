@@ -124,7 +124,7 @@ interface Parts {
 
 function createBus(p: Parts): NatsBus {
   let subs: Sub[] = [];
-  let idle: (() => void)[] = [];
+  const idle: (() => void)[] = [];
   /** Per subject: the last stream sequence and Gt-Seq this process knows of, and its publish chain. */
   const last = new Map<string, { stream: number; seq: number } | null>();
   const chains = new Map<string, Promise<unknown>>();
