@@ -10,7 +10,8 @@ export type CliErrorCode =
   | 'GT_ERR_CLI_UNKNOWN_BENCH'
   | 'GT_ERR_CLI_READ_FILE'
   | 'GT_ERR_CLI_WRITE_FILE'
-  | 'GT_ERR_CLI_BAD_DATA_FILE';
+  | 'GT_ERR_CLI_BAD_DATA_FILE'
+  | 'GT_ERR_CLI_READY_FILE';
 
 export class CliError extends GridtrustError<CliErrorCode> {
   constructor(code: CliErrorCode, message: string, options?: GridtrustErrorOptions) {

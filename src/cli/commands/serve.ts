@@ -1,5 +1,4 @@
 // `gridtrust serve`: the embedded preset (SQLite, aedes MQTT, CoAP, HTTP) until SIGINT/SIGTERM.
-import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { API_STATE_FILE, openSqliteApiState } from '../../api/index.ts';
@@ -17,6 +16,7 @@ import {
 import { openDataDir } from '../../storage/index.ts';
 import type { RegisterCommand } from '../command.ts';
 import { describe, withDerivedDefault } from '../help.ts';
+import { claimReadyFile, removeReadyFile, writeReadyFile } from '../ready-file.ts';
 import { printJson, type CliIo } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
 import { conceptOption } from '../vocabulary.ts';
@@ -38,7 +38,8 @@ environment variables (GRIDTRUST_DATA_DIR, GRIDTRUST_MQTT_PORT, GRIDTRUST_COAP_P
 GRIDTRUST_HTTP_PORT, GRIDTRUST_HOST, GRIDTRUST_EXTERNAL_MQTT_URL, GRIDTRUST_KEY_STORE,
 GRIDTRUST_PKCS11_MODULE, GRIDTRUST_PKCS11_TOKEN, GRIDTRUST_PKCS11_PIN_FILE, ...), then flags. Every problem is
 reported at once before anything starts. Port 0 picks a free port; --ready-file receives
-{ mqttPort, coapPort, httpPort, tenant } once everything listens. SIGINT/SIGTERM stop the listeners,
+{ mqttPort, coapPort, httpPort, tenant, pid } once everything listens, and is removed at shutdown; a
+ready file left by a process that is gone is removed at start, one of a running process is refused. SIGINT/SIGTERM stop the listeners,
 flush the pending batch and close the store. See docs/operator-guide.md.
 
 API and dashboard on the HTTP port, authentication always on (users: gridtrust users add; scripts:
@@ -67,12 +68,6 @@ export function serveConfig(io: CliIo, f: ServeFlags): PlatformConfig {
   return resolvePlatformConfig({ file, env: configFromEnv(io.env), flags });
 }
 
-function writeReadyFile(path: string, body: unknown): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(body)}\n`);
-  renameSync(tmp, path); // atomic: a watcher never reads half a file
-}
-
 function untilSignal(): Promise<string> {
   return new Promise((res) => {
     const on = (sig: string) => () => res(sig);
@@ -83,6 +78,7 @@ function untilSignal(): Promise<string> {
 
 async function serve(io: CliIo, f: ServeFlags): Promise<void> {
   const config = serveConfig(io, f);
+  if (config.readyFile !== undefined) claimReadyFile(config.readyFile, (l) => io.err(`note: ${l}\n`));
   const clock = createSystemClock();
   const ks = await openConfiguredKeyStore({
     config: { ...config, dataDir: resolve(config.dataDir) },
@@ -131,12 +127,17 @@ async function serve(io: CliIo, f: ServeFlags): Promise<void> {
     tenant: config.tenant,
   };
   if (config.readyFile !== undefined) writeReadyFile(config.readyFile, ready);
+  const removeReady = (): void => {
+    if (config.readyFile !== undefined) removeReadyFile(config.readyFile);
+  };
+  process.once('exit', removeReady); // also on a crash after this point
   io.err(
     `gridtrust serving: mqtt://${config.host}:${ready.mqttPort}  coap://${config.host}:${ready.coapPort}  ${platform.httpUrl}  (data: ${dd.dir})\n`,
   );
   if (f.json === true) printJson(io, { ...ready, httpUrl: platform.httpUrl, dataDir: dd.dir });
   const sig = await untilSignal();
   io.err(`${sig}: stopping listeners, flushing, closing the store\n`);
+  removeReady(); // first: a restart script must not read ports that are about to close
   await platform.close();
   await ks.keyStore.close();
 }
@@ -162,7 +163,10 @@ export const registerServe: RegisterCommand = (program: Command, ctx) => {
     .addOption(withDerivedDefault(new Option('--coap-port <port>', 'CoAP/UDP port, 0 = a free port'), '5683'))
     .addOption(withDerivedDefault(new Option('--http-port <port>', 'HTTP port, 0 = a free port'), '8080'))
     .option('--external-mqtt <url>', 'also consume uplinks from an external broker (mqtt://host:port)')
-    .option('--ready-file <file>', 'write { mqttPort, coapPort, httpPort, tenant } here once listening')
+    .option(
+      '--ready-file <file>',
+      'write { mqttPort, coapPort, httpPort, tenant, pid } here once listening (removed at shutdown)',
+    )
     .addOption(conceptOption('json', { detail: 'the listening ports, once listening' }))
     .action((f: ServeFlags) => serve(ctx.io, f));
 };
