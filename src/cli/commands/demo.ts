@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runDemo, syntheticLoadShapes, type DemoOptions, type DemoSummary } from '../../platform/index.ts';
 import { prepareLoadShapes } from '../../sim/index.ts';
+import { randomBytes } from 'node:crypto';
+import { createAuthService, createMemoryApiState } from '../../api/index.ts';
 import type { RegisterCommand } from '../command.ts';
 import { LCL_FILE_ENV, readLclFile, resolveLclPath } from '../data-files.ts';
 import { describe } from '../help.ts';
@@ -21,6 +23,7 @@ interface DemoFlags {
   dataDir?: string;
   load?: string;
   json?: boolean;
+  keepRunning?: boolean;
 }
 
 const DETAILS = `Starts the embedded platform (SQLite store, MQTT broker, CoAP listener, HTTP API) on free ports — it
@@ -46,6 +49,19 @@ function loadShapes(io: CliIo, path: string, seed: number): DemoOptions['shapes'
     return { shapes: syntheticLoadShapes({ seed }), source: 'synthetic' };
   }
   return { shapes: prepareLoadShapes(readLclFile(path)), source: 'lcl' };
+}
+
+/** A memory API state with a one-time admin, and a promise that settles on Ctrl-C / SIGTERM. */
+async function keepRunning(_io: CliIo) {
+  const apiState = createMemoryApiState();
+  const password = randomBytes(12).toString('base64url');
+  const auth = createAuthService({ state: apiState, now: () => Date.now() });
+  await auth.addUser({ username: 'admin', role: 'admin', password });
+  const until = new Promise<void>((res) => {
+    process.once('SIGINT', () => res());
+    process.once('SIGTERM', () => res());
+  });
+  return { apiState, until, login: { username: 'admin', password } };
 }
 
 function printHuman(io: CliIo, s: DemoSummary): void {
@@ -82,8 +98,10 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
   const cycleS = parseNumberArg('--cycle', f.cycle, { min: 1, max: 3600 });
   const quiet = f.json === true;
   const shapes = loadShapes(io, resolveLclPath(f.load, io.env), seed);
-  const progress = createProgress(io, 'demo', durationS, quiet);
+  const progress = createProgress(io, 'demo', durationS, quiet || f.keepRunning === true);
+  const keep = f.keepRunning === true ? await keepRunning(io) : undefined;
   const summary = await runDemo({
+    ...(keep !== undefined ? { apiState: keep.apiState, until: keep.until } : {}),
     terminals,
     malicious,
     durationS,
@@ -99,6 +117,10 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
     onStarted: (p) => {
       if (!quiet)
         io.err(`platform: mqtt://127.0.0.1:${p.mqttPort}  coap://127.0.0.1:${p.coapPort}  ${p.httpUrl}\n`);
+      if (keep !== undefined)
+        io.err(
+          `dashboard: ${p.httpUrl}/  sign in as ${keep.login.username} / ${keep.login.password}  (one-time login of this run; Ctrl-C stops)\n`,
+        );
     },
     onProgress: (p) =>
       progress.update(
@@ -118,6 +140,7 @@ export const registerDemo: RegisterCommand = (program: Command, ctx) => {
       'gridtrust demo',
       'gridtrust demo --terminals 1000 --malicious 0.2 --duration 30 --json',
       'gridtrust demo --data-dir demo-data    # keep the store for the commands of the closing screen',
+      'gridtrust demo --keep-running          # then open the printed dashboard URL',
     ],
     exitCodes: { 0: 'ran (frames were accepted)', 1: 'no frame was accepted' },
     docs: ['docs/operator-guide.md', 'docs/simulator.md'],
@@ -139,6 +162,10 @@ export const registerDemo: RegisterCommand = (program: Command, ctx) => {
     .addOption(conceptOption('dataDir', { derivedDefault: 'a fresh temporary directory' }))
     .addOption(conceptOption('load'))
     .addOption(conceptOption('json'))
+    .option(
+      '--keep-running',
+      'keep the platform and fleet running until Ctrl-C; prints the dashboard URL and a one-time admin login',
+    )
     .action(async (f: DemoFlags) => {
       const summary = await run(ctx.io, f);
       if (f.json === true) printJson(ctx.io, summary);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiState } from '../../api/index.ts';
 import type { Clock, UnixMillis } from '../../core/index.ts';
 import { createFleet, INTERVAL_MS, type Fleet, type LoadShapes, type Upload } from '../../sim/index.ts';
 import { openSqliteStore } from '../../storage/index.ts';
@@ -31,6 +32,10 @@ export interface DemoOptions {
   cycleS?: number;
   log?: (line: string) => void;
   onStarted?: (p: EmbeddedPlatform) => void;
+  /** Keep the platform and fleet running until this settles (`--keep-running`); durationS is then ignored. */
+  until?: Promise<unknown>;
+  /** The API's users, sessions and trust history (a memory state when absent). */
+  apiState?: ApiState;
   onProgress?: (p: { elapsedS: number; accepted: number; rejected: number; flagged: number }) => void;
 }
 
@@ -101,6 +106,7 @@ async function startDemoPlatform(
       rootKeyOf: rootKeysFromRegistry(registry),
       clock: o.clock,
       trust: { onCycle: x.onCycle },
+      ...(o.apiState ? { api: { state: o.apiState } } : {}),
       ...(o.log ? { log: o.log } : {}),
     });
     return { platform, cycleMs };
@@ -120,7 +126,9 @@ async function driveFleet(
   const started = o.clock.monotonic();
   const inFlight = new Set<Promise<void>>();
   const elapsed = () => (o.clock.monotonic() - started) / 1000;
-  while (elapsed() < o.durationS) {
+  let stopped = o.until === undefined;
+  void o.until?.finally(() => (stopped = true));
+  while (elapsed() < o.durationS || !stopped) {
     for (const tick of x.fleet.advance()) {
       for (const u of tick.uploads) {
         const p = x.send(u);
