@@ -101,7 +101,16 @@ describe('dashboard in Chromium', () => {
   }
 
   async function noHorizontalScroll(page: Page): Promise<void> {
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(
+      await page.evaluate(() => {
+        // runs in the page (the test's tsconfig has no DOM types)
+        const g = globalThis as unknown as {
+          innerWidth: number;
+          document: { documentElement: { scrollWidth: number } };
+        };
+        return g.document.documentElement.scrollWidth <= g.innerWidth;
+      }),
+    ).toBe(true);
   }
 
   for (const [name, viewport, mobile] of [
