@@ -31,6 +31,7 @@ import { startIngestThread } from './ingest-thread.ts';
 import { ingestMetrics, transportMetrics } from './metrics.ts';
 import { createRefusalSealer } from './refusals.ts';
 import { createPlatformApi, DEFAULT_WEB_DIR, type PlatformApi } from './api-wiring.ts';
+import { startPlatformTsm, type PlatformTsm } from './tsm-platform.ts';
 import {
   createTerminalCache,
   type RootKeyProvider,
@@ -81,6 +82,8 @@ export interface EmbeddedPlatform {
   readonly api: PlatformApi;
   /** The trust monitor that scores each closed cycle and quarantines flagged terminals. */
   readonly trust: TrustMonitor;
+  /** Trusted service management: registry, jobs, campaigns and the trust → SE lock loop. */
+  readonly tsm: PlatformTsm;
   /** Flushes ingestion and scores every cycle that has ended (the cycle timer does this by itself). */
   closeEndedCycles(): Promise<void>;
   /**
@@ -306,8 +309,11 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     log,
   });
   api.useMonitor(cycles);
+  // trust decisions → TSM: a quarantined terminal's SE applications locked by a job, transfers held
+  const tsm = startPlatformTsm({ bus, store: o.store, clock: o.clock, log });
   const l = await startListeners(o, { sink: pipeline, onError, api, counters }).catch(async (e: unknown) => {
     api.close();
+    await tsm.close();
     await cycles.stop();
     await built.close();
     throw e;
@@ -323,6 +329,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     bus,
     broker: l.broker,
     trust: cycles,
+    tsm,
     closeEndedCycles: () => cycles.tick(),
     sendCommand: async (terminal, body) => {
       const sealed = await pipeline.sealDownlinkFor(terminal, { ctype: 0x03, body });
@@ -337,6 +344,7 @@ export async function startEmbeddedPlatform(o: EmbeddedPlatformOptions): Promise
     close: async () => {
       for (const x of l.opened) await x.close().catch(onError);
       await cycles.stop();
+      await tsm.close();
       await pipeline.flush();
       await built.close();
       await bus.close();
