@@ -6,6 +6,7 @@ import { prepareLoadShapes } from '../../sim/index.ts';
 import { randomBytes } from 'node:crypto';
 import { createAuthService, createMemoryApiState } from '../../api/index.ts';
 import type { RegisterCommand } from '../command.ts';
+import { closingFacts, closingScreen } from './demo-closing.ts';
 import { LCL_FILE_ENV, readLclFile, resolveLclPath } from '../data-files.ts';
 import { describe } from '../help.ts';
 import { parseNumberArg, printJson, type CliIo } from '../io.ts';
@@ -76,7 +77,7 @@ function printHuman(io: CliIo, s: DemoSummary): void {
   io.out(
     `trust cycles     ${s.trustCycles} of ${s.cycleSeconds} s; ${s.flagged.length} terminal(s) flagged and quarantined\n`,
   );
-  for (const f of s.flagged.slice(0, 8)) io.out(`  ${f.id}  ${f.reason.padEnd(12)} cycle ${f.cycle}\n`);
+  for (const f of s.flagged.slice(0, 8)) io.out(`  ${f.id}  ${f.reason.padEnd(12)} demo cycle ${f.cycle}\n`);
   if (s.flagged.length > 8) io.out(`  ... ${s.flagged.length - 8} more (--json lists all)\n`);
   io.out(`detection        TP ${d.truePositives}  FP ${d.falsePositives}  FN ${d.falseNegatives}\n`);
   for (const [attack, a] of Object.entries(d.byAttack))
@@ -128,7 +129,10 @@ async function run(io: CliIo, f: DemoFlags): Promise<DemoSummary> {
         `${p.accepted} accepted, ${p.rejected} rejected, ${p.flagged} flagged`,
       ),
   });
-  progress.done(`${summary.framesAccepted} accepted`);
+  const rejected = Object.values(summary.framesRejected).reduce((a, b) => a + b, 0);
+  progress.done(
+    `${summary.framesAccepted} accepted, ${rejected} rejected, ${summary.flagged.length} flagged`,
+  );
   return summary;
 }
 
@@ -169,7 +173,10 @@ export const registerDemo: RegisterCommand = (program: Command, ctx) => {
     .action(async (f: DemoFlags) => {
       const summary = await run(ctx.io, f);
       if (f.json === true) printJson(ctx.io, summary);
-      else printHuman(ctx.io, summary);
+      else {
+        printHuman(ctx.io, summary);
+        ctx.io.out(closingScreen(summary, await closingFacts(summary)));
+      }
       if (summary.framesAccepted === 0) ctx.setExitCode(1);
     });
 };
