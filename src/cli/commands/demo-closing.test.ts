@@ -12,9 +12,8 @@ const summary = {
 
 describe('demo closing screen', () => {
   it('names the stopped URL and the next commands with real ids', () => {
-    expect(
-      closingScreen(summary, { honestId: '4754530000000001', dataDir: 'demo-data' }),
-    ).toMatchInlineSnapshot(`
+    expect(closingScreen(summary, { honestId: '4754530000000001', dataDir: 'demo-data' }))
+      .toMatchInlineSnapshot(`
       "
       The platform has stopped: http://127.0.0.1:40123 is no longer served. Its data stays in demo-data.
       Next:
