@@ -1,5 +1,7 @@
 // Cheap `--json` invocations of every command that takes --json, for the command-tree test (which
 // checks that each prints exactly one JSON document). A command without an entry fails that test.
+import { generateKeyPairSync } from 'node:crypto';
+
 export interface RunContext {
   /** A fresh temporary directory for this test file. */
   dir: string;
@@ -17,11 +19,11 @@ export type JsonRun =
 const V7 = '10014d4d4d0000bc614e10010000000101aafd666a0760b1b985d61f7f19821b27f05085d4ee6f3d5b915bed99424dd6';
 const ROOT_KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
-/** Five weeks of a two-household half-hourly wide CSV. */
+/** Eight weeks of a two-household half-hourly wide CSV. */
 function wideCsv(): string {
   const rows = ['timestamp,h1,h2'];
   const start = Date.UTC(2013, 0, 7);
-  for (let i = 0; i < 48 * 35; i++) {
+  for (let i = 0; i < 48 * 56; i++) {
     const hour = (i % 48) / 2;
     const base = 0.2 + 0.3 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI));
     const t = new Date(start + i * 1_800_000).toISOString().replace('.000Z', 'Z');
@@ -29,6 +31,20 @@ function wideCsv(): string {
   }
   return `${rows.join('\n')}\n`;
 }
+
+const FW_KEYS = (() => {
+  const k = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    key: k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    pub: k.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+})();
+
+const firmwareSignArgs = (c: RunContext): string[] => [
+  ...['--image', c.write('fw.bin', 'firmware image bytes'), '--key', c.write('fw-key.pem', FW_KEYS.key)],
+  ...['--sequence', '2', '--vendor-id', 'fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe'],
+  ...['--class-id', '1492af14-2569-5e48-bf42-9b2d51f2ab45', '--envelope', `${c.dir}/fw.suit`],
+];
 
 const dataDir = (ctx: RunContext): string[] => ['--data-dir', `${ctx.dir}/data`];
 
@@ -44,10 +60,17 @@ export const JSON_RUNS: Readonly<Record<string, JsonRun>> = {
       '--model',
       'linear',
       '--train-until',
-      '2013-02-04T00:00Z',
+      '2013-02-25T00:00Z',
       '--horizon',
       '4',
     ],
+  },
+  'firmware sign': { argv: (c) => firmwareSignArgs(c) },
+  'firmware verify': {
+    argv: async (c) => {
+      await c.gridtrust(['firmware', 'sign', ...firmwareSignArgs(c)]);
+      return ['--manifest', `${c.dir}/fw.suit`, '--public-key', c.write('fw-pub.pem', FW_KEYS.pub)];
+    },
   },
   bench: { skip: 'benchmarks run for minutes; bench-figures.test.ts checks the one-document printer' },
   demo: { skip: 'opens sockets; test/integration/demo.test.ts parses its one JSON document' },

@@ -15,6 +15,8 @@ import {
 } from '../../tsm/index.ts';
 import type { RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
+import { addHiddenAlias } from '../vocabulary.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 
 const read = (flag: string, path: string): Buffer => {
@@ -44,7 +46,7 @@ interface SignFlags {
   vendorId: string;
   classId: string;
   uri?: string;
-  out: string;
+  envelope: string;
   json?: boolean;
 }
 
@@ -58,25 +60,19 @@ interface VerifyFlags {
   json?: boolean;
 }
 
-const SIGN_HELP = `
-Builds a SUIT envelope (CBOR tag 107) for the image: manifest version 1, the sequence number (the
+const VENDOR = 'fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe';
+const CLASS = '1492af14-2569-5e48-bf42-9b2d51f2ab45';
+
+const SIGN_DETAILS = `Builds a SUIT envelope (CBOR tag 107) for the image: manifest version 1, the sequence number (the
 terminal refuses any manifest whose sequence is not above the installed one), vendor and class UUIDs,
 SHA-256 digest and size; signed with ES256 (COSE_Sign1, detached payload). The key is an ECDSA P-256
 PEM file and is never derived from terminal keys. Make one with:
-  openssl ecparam -name prime256v1 -genkey -noout -out fw-key.pem && openssl ec -in fw-key.pem -pubout -out fw-pub.pem
+  openssl ecparam -name prime256v1 -genkey -noout -out fw-key.pem && openssl ec -in fw-key.pem -pubout -out fw-pub.pem`;
 
-Example:
-  gridtrust firmware sign --image fw.bin --key fw-key.pem --sequence 2 \\
-    --vendor-id fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe --class-id 1492af14-2569-5e48-bf42-9b2d51f2ab45 --out fw.suit`;
-
-const VERIFY_HELP = `
-Checks an envelope as a terminal does (spec §5.1 order): signature with the pinned public key →
-sequence above --installed-sequence → vendor → class → (with --image) size and digest.
-Exit codes: 0 ok, 1 refused (reason: BAD_MANIFEST, BAD_SIGNATURE, ROLLBACK, WRONG_VENDOR, WRONG_CLASS,
-DIGEST_MISMATCH, SIZE_MISMATCH, OVERSIZE), 2 bad input.
-
-Example:
-  gridtrust firmware verify --manifest fw.suit --public-key fw-pub.pem --image fw.bin --installed-sequence 1`;
+const VERIFY_DETAILS = `Checks an envelope in the order a terminal does (docs/upgrade.md): signature with the pinned public
+key → sequence above --installed-sequence → vendor → class → (with --image) size and digest. A refusal
+names its reason: BAD_MANIFEST, BAD_SIGNATURE, ROLLBACK, WRONG_VENDOR, WRONG_CLASS, DIGEST_MISMATCH,
+SIZE_MISMATCH or OVERSIZE.`;
 
 async function sign(ctx: Parameters<RegisterCommand>[1], f: SignFlags): Promise<void> {
   const image = read('--image', f.image);
@@ -99,9 +95,9 @@ async function sign(ctx: Parameters<RegisterCommand>[1], f: SignFlags): Promise<
     signer,
   );
   try {
-    writeFileSync(f.out, env);
+    writeFileSync(f.envelope, env);
   } catch (cause) {
-    throw new CliError('GT_ERR_CLI_WRITE_FILE', `--out: cannot write ${f.out}`, {
+    throw new CliError('GT_ERR_CLI_WRITE_FILE', `--envelope: cannot write ${f.envelope}`, {
       hint: 'check the directory exists and is writable',
       cause,
     });
@@ -110,7 +106,7 @@ async function sign(ctx: Parameters<RegisterCommand>[1], f: SignFlags): Promise<
   if (f.json === true) printJson(ctx.io, result);
   else
     ctx.io.out(
-      `signed ${f.out}: sequence ${sequence}, ${image.length} bytes, sha256 ${result.digestHex}, envelope ${env.length} bytes\n`,
+      `signed ${f.envelope}: sequence ${sequence}, ${image.length} bytes, sha256 ${result.digestHex}, envelope ${env.length} bytes\n`,
     );
 }
 
@@ -158,9 +154,21 @@ function verify(ctx: Parameters<RegisterCommand>[1], f: VerifyFlags): void {
 }
 
 export const registerFirmware: RegisterCommand = (program: Command, ctx) => {
-  const fw = program.command('firmware').description('sign and verify SUIT firmware manifests');
-  fw.command('sign')
-    .description('build and sign a SUIT envelope for a firmware image')
+  const fw = describe(program.command('firmware'), {
+    purpose: 'sign and verify SUIT firmware manifests',
+    examples: [
+      `gridtrust firmware sign --image fw.bin --key fw-key.pem --sequence 2 --vendor-id ${VENDOR} --class-id ${CLASS} --envelope fw.suit`,
+    ],
+    docs: ['docs/upgrade.md', 'docs/tsm.md'],
+  });
+  describe(fw.command('sign'), {
+    purpose: 'build and sign a SUIT envelope for a firmware image',
+    details: SIGN_DETAILS,
+    examples: [
+      `gridtrust firmware sign --image fw.bin --key fw-key.pem --sequence 2 --vendor-id ${VENDOR} --class-id ${CLASS} --envelope fw.suit`,
+    ],
+    docs: ['docs/upgrade.md'],
+  })
     .requiredOption('--image <file>', 'the firmware image')
     .requiredOption('--key <pem>', 'ECDSA P-256 private key (PEM)')
     .requiredOption('--sequence <n>', 'manifest sequence number (anti-rollback: above the installed one)')
@@ -170,19 +178,36 @@ export const registerFirmware: RegisterCommand = (program: Command, ctx) => {
       '--uri <uri>',
       'where terminals fetch the image (install sequence: set-parameters uri, fetch, image-match)',
     )
-    .requiredOption('--out <file>', 'where to write the envelope')
-    .option('--json', 'print { sequence, digestHex, size, manifestBytes }')
-    .addHelpText('after', SIGN_HELP)
+    .requiredOption('--envelope <file>', 'where to write the envelope (e.g. fw.suit; --out still works)')
+    .option(
+      '--json',
+      'print exactly one JSON document on stdout: { sequence, digestHex, size, manifestBytes }',
+    )
     .action((f: SignFlags) => sign(ctx, f));
-  fw.command('verify')
-    .description('check a SUIT envelope (and optionally its image) as a terminal does')
+  addHiddenAlias(fw.commands.at(-1)!, '--out <file>', 'envelope');
+  describe(fw.command('verify'), {
+    purpose: 'check a SUIT envelope (and optionally its image) as a terminal does',
+    details: VERIFY_DETAILS,
+    examples: [
+      'gridtrust firmware verify --manifest fw.suit --public-key fw-pub.pem --image fw.bin --installed-sequence 1',
+    ],
+    exitCodes: {
+      0: 'the envelope (and image) would be accepted',
+      1: 'refused: the reason is printed (or in --json)',
+      2: 'bad input (unreadable file, bad UUID or number)',
+      70: 'internal error (a bug in gridtrust: please report it with the command you ran)',
+    },
+    docs: ['docs/upgrade.md'],
+  })
     .requiredOption('--manifest <file>', 'the envelope')
     .requiredOption('--public-key <pem>', 'the pinned ECDSA P-256 public key (PEM)')
     .option('--image <file>', 'also check the image size and digest')
     .option('--installed-sequence <n>', 'refuse sequences not above this (ROLLBACK)')
     .option('--vendor-id <uuid>', 'expected vendor UUID')
     .option('--class-id <uuid>', 'expected class UUID')
-    .option('--json', 'print { ok, reason?, sequence, digestHex, size, vendorId, classId }')
-    .addHelpText('after', VERIFY_HELP)
+    .option(
+      '--json',
+      'print exactly one JSON document on stdout: { ok, reason?, sequence, digestHex, size, vendorId, classId }',
+    )
     .action((f: VerifyFlags) => verify(ctx, f));
 };
