@@ -10,6 +10,7 @@ export { createRobustScheme, DEFAULT_ROBUST_PARAMS, ROBUST_OVERHEAD, type Robust
 export { createBrsScheme, type BrsOptions } from './baselines/brs.ts';
 export { createSlScheme, discount, toOpinion, type Opinion } from './baselines/sl.ts';
 export { createTdtcScheme, RECOMMENDATION_OVERHEAD } from './baselines/tdtc.ts';
+export { createPeerP99Scheme, DEFAULT_PEER_P99_PARAMS, type PeerP99Params } from './baselines/peer-p99.ts';
 export { DEFAULT_BASELINE_PARAMS, expectation, type BaselineParams } from './baselines/beta.ts';
 export { createScheme, toSchemeName, type SchemeParams } from './schemes.ts';
 export { runTrial, type TrialOptions, type TrialResult, type TrialWorld } from './trial.ts';

@@ -33,8 +33,12 @@ export interface RobustParams {
   shift: readonly [number, number, number, number];
   /** @default 0.5 — reference value k of the delay and energy CUSUMs, in baseline scales */
   kNormal: number;
-  /** @default 5 — prior weight (trials) of the peer rate in a terminal's own rate */
-  prior: number;
+  /**
+   * @default [100, 100, 5, 100] — prior weight (trials) of the peer rate in a terminal's own rate: strong
+   * for what the peers' shared channel sets (missing, tampered, duplicates), weak for lateness, which
+   * follows the terminal's own base delay
+   */
+  prior: readonly [number, number, number, number];
   /** @default 0.97 — forgetting of a terminal's own evidence sums (its baseline follows slow change) */
   ownForget: number;
   /** @default 0.1 — own location (delay, energy, state) learning rate while unsuspected */
@@ -50,7 +54,7 @@ export const DEFAULT_ROBUST_PARAMS: Readonly<RobustParams> = Object.freeze({
   horizon: 50,
   shift: [0.03, 0.03, 0.15, 0.03] as const,
   kNormal: 0.5,
-  prior: 5,
+  prior: [100, 100, 5, 100] as const,
   ownForget: 0.97,
   locAlpha: 0.1,
   freezeAt: 0.25,
@@ -149,7 +153,8 @@ function countTest(st: RobustState, b: EvidenceBatch, at: { i: number; group: nu
   const p = st.p;
   const peerRate = st.peers.rate({ group: at.group, i }, c, { x, n });
   const peer = Number.isNaN(peerRate) ? 0 : peerRate;
-  const own = ((st.ownEv[k] ?? 0) + p.prior * peer) / ((st.ownTr[k] ?? 0) + p.prior);
+  const prior = p.prior[c] ?? 5;
+  const own = ((st.ownEv[k] ?? 0) + prior * peer) / ((st.ownTr[k] ?? 0) + prior);
   const floor = 1 / (p.horizon * n);
   const dup = c === 3;
   // never expected to be better than its peers; a worse link than theirs is learnt as its own rate

@@ -3,6 +3,7 @@ import { createBrsScheme } from './baselines/brs.ts';
 import type { BaselineParams } from './baselines/beta.ts';
 import { createSlScheme } from './baselines/sl.ts';
 import { createTdtcScheme } from './baselines/tdtc.ts';
+import { createPeerP99Scheme, type PeerP99Params } from './baselines/peer-p99.ts';
 import { TrustError } from './errors.ts';
 import { createPaperScheme } from './paper.ts';
 import type { DtmsParams } from './params.ts';
@@ -14,6 +15,7 @@ export interface SchemeParams {
   dtms?: Partial<DtmsParams>;
   baseline?: Partial<BaselineParams>;
   robust?: Partial<RobustParams>;
+  peerP99?: Partial<PeerP99Params>;
 }
 
 /** Narrows a user-supplied name, or throws GT_ERR_TRUST_UNKNOWN_SCHEME. */
@@ -44,5 +46,7 @@ export function createScheme(name: SchemeName, size: number, params: SchemeParam
       return createSlScheme({ size, params: params.baseline });
     case 'tdtc':
       return createTdtcScheme({ size, params: params.baseline });
+    case 'peer-p99':
+      return createPeerP99Scheme({ size, params: params.peerP99 });
   }
 }

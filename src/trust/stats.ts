@@ -11,6 +11,11 @@ export function medianInPlace(a: Float64Array, len: number): number {
   return (lo + hi) / 2;
 }
 
+/** The k-th smallest (0-based) of a[0..len); reorders `a`. */
+export function kthInPlace(a: Float64Array, len: number, k: number): number {
+  return len === 0 ? Number.NaN : select(a, len, Math.min(len - 1, Math.max(0, k)));
+}
+
 /** Hoare quickselect: after the call a[k] holds the k-th smallest of a[0..len). */
 function select(a: Float64Array, len: number, k: number): number {
   let l = 0;

@@ -201,7 +201,7 @@ export const NO_OVERHEAD: SchemeOverhead = {
 };
 
 /** The schemes the engine implements. */
-export type SchemeName = 'paper' | 'paper-rm' | 'robust' | 'brs' | 'brs-attest' | 'sl' | 'tdtc';
+export type SchemeName = 'paper' | 'paper-rm' | 'robust' | 'brs' | 'brs-attest' | 'sl' | 'tdtc' | 'peer-p99';
 export const SCHEME_NAMES: readonly SchemeName[] = [
   'paper',
   'paper-rm',
@@ -210,6 +210,7 @@ export const SCHEME_NAMES: readonly SchemeName[] = [
   'brs-attest',
   'sl',
   'tdtc',
+  'peer-p99',
 ];
 
 /** A trust scheme: scores one cycle of evidence, keeping its own per-terminal state. */

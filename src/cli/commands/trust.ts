@@ -2,7 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { ATTACK_TYPES, type AttackType } from '../../sim/index.ts';
+import {
+  ATTACK_TYPES,
+  NOISE_COMPONENTS,
+  uniformNoise,
+  type AttackIntensity,
+  type AttackType,
+  type NoiseMult,
+} from '../../sim/index.ts';
 import { toSchemeName, TrustError, type SchemeName } from '../../trust/index.ts';
 import type { CommandContext, RegisterCommand } from '../command.ts';
 import { CliError } from '../errors.ts';
@@ -27,6 +34,9 @@ interface ExperimentFlags {
   extraSeeds?: string;
   workers?: string;
   scenario: string;
+  noiseMult: string;
+  intensity: string;
+  grid?: boolean;
   json?: boolean;
 }
 
@@ -54,6 +64,29 @@ function toScenario(s: string): 'S1' | 'S2' {
   });
 }
 
+/** `--noise-mult 2` (every component) or `2,loss=3,jitter=1.5` (a default, then components). */
+export function parseNoiseMult(text: string): NoiseMult {
+  const out = uniformNoise(1);
+  for (const part of list(text)) {
+    const [k, v] = part.includes('=') ? part.split('=') : [undefined, part];
+    const m = parseNumberArg('--noise-mult', v ?? '', { min: 0, max: 100 });
+    if (k === undefined) Object.assign(out, uniformNoise(m));
+    else if ((NOISE_COMPONENTS as readonly string[]).includes(k)) out[k as keyof NoiseMult] = m;
+    else
+      throw new CliError('GT_ERR_CLI_USAGE', `--noise-mult: unknown component "${k}"`, {
+        hint: `components: ${NOISE_COMPONENTS.join(', ')} (e.g. --noise-mult 2,loss=3)`,
+      });
+  }
+  return out;
+}
+
+function toIntensity(s: string): AttackIntensity {
+  if (s === 'default' || s === 'subtle') return s;
+  throw new CliError('GT_ERR_CLI_USAGE', `--intensity must be default or subtle, got "${s}"`, {
+    hint: 'subtle: drop/tamper 5–10 %, +10–30 ms, 0.05–0.15 replays per reply, 1.5–3× drain',
+  });
+}
+
 /** Validates every flag of `trust experiment` into a config (throws a usage error naming the flag). */
 export function parseExperimentFlags(f: ExperimentFlags): CliExperimentConfig {
   const schemes: SchemeName[] = list(f.schemes).map(toSchemeName);
@@ -74,6 +107,8 @@ export function parseExperimentFlags(f: ExperimentFlags): CliExperimentConfig {
     noise: parseNumberArg('--noise', f.noise, { min: 0, max: 0.5 }),
     calibrationSeeds: 20,
     scenario: toScenario(f.scenario),
+    noiseMult: parseNoiseMult(f.noiseMult),
+    intensity: toIntensity(f.intensity),
     extraSeeds: parseNumberArg('--extra-seeds', f.extraSeeds ?? String(Math.min(seeds, 10)), {
       min: 1,
       max: 1000,
@@ -94,6 +129,7 @@ async function experimentAction(ctx: CommandContext, f: ExperimentFlags): Promis
   const report = await runExperiment(cfg, {
     workers,
     withExtras: f.out !== undefined,
+    grid: f.grid === true,
     onProgress: (done, total, phase) => {
       if (phase !== current) {
         if (current !== '') bar.done();
@@ -113,6 +149,14 @@ async function experimentAction(ctx: CommandContext, f: ExperimentFlags): Promis
 }
 
 function printTable(ctx: CommandContext, r: Awaited<ReturnType<typeof runExperiment>>): void {
+  printCells(ctx, r);
+  for (const g of r.grid ?? []) {
+    ctx.io.out(`\nstress grid: honest noise ×${g.noiseMult}, ${g.intensity} attackers\n`);
+    printCells(ctx, { config: { ...r.config, thOn: g.thOn, devTh: g.devTh }, results: g.results });
+  }
+}
+
+function printCells(ctx: CommandContext, r: Pick<ExperimentReport, 'config' | 'results'>): void {
   const T = r.config.cycles;
   ctx.io.out(
     `calibrated ThON=${r.config.thOn} DevTh=${r.config.devTh} (${r.config.calibrationSeeds} attack-free seeds)\n`,
@@ -148,13 +192,15 @@ export const registerTrust: RegisterCommand = (program: Command, ctx) => {
     examples: [
       'gridtrust trust experiment --schemes robust,paper,brs --malicious 0.2 --seeds 5 --noise 0.005 --json',
       'gridtrust trust experiment --seeds 10 --out figures',
+      'gridtrust trust experiment --schemes robust,brs,peer-p99 --noise 0.005 --noise-mult 2,loss=3 --intensity subtle',
+      'gridtrust trust experiment --schemes robust,brs,peer-p99 --seeds 30 --noise 0.005 --grid --json',
     ],
     docs: ['docs/trust-results.md'],
   });
   experiment
     .option(
       '--schemes <list>',
-      'schemes: robust,paper,paper-rm,brs,brs-attest,sl,tdtc',
+      'schemes: robust,paper,paper-rm,brs,brs-attest,sl,tdtc,peer-p99',
       'robust,paper,brs,sl,tdtc',
     )
     .option('--seeds <n>', 'Monte Carlo seeds per configuration', '30')
@@ -162,6 +208,20 @@ export const registerTrust: RegisterCommand = (program: Command, ctx) => {
     .option('--attacks <list>', 'attack types assigned round-robin', ATTACK_TYPES.join(','))
     .option('--noise <p>', 'honest non-core attestation glitch probability p_nc', '0')
     .option('--scenario <S1|S2>', 'S2: behavioural attackers also change software at their onset', 'S1')
+    .option(
+      '--noise-mult <m>',
+      `honest-noise multiplier: N for every component, or N,component=M,... (${NOISE_COMPONENTS.join(', ')})`,
+      '1',
+    )
+    .option(
+      '--intensity <name>',
+      'attacker intensity; subtle = drop/tamper 5–10 %, +10–30 ms, 0.05–0.15 replays, 1.5–3× drain',
+      'default',
+    )
+    .option(
+      '--grid',
+      'also run the stress grid: honest noise ×1, ×1.5, ×2, ×3, each with standard and subtle attackers (report.grid)',
+    )
     .addOption(
       conceptOption('out', {
         detail: 'the figures of docs/trust-results.md (SVG, PNG, CSV); runs the extra figure experiments',

@@ -7,6 +7,7 @@ import {
   type SchemeName,
   type TrialResult,
 } from '../../trust/index.ts';
+import { uniformNoise } from '../../sim/index.ts';
 import type { TrialJob } from './jobs.ts';
 import {
   ABLATIONS,
@@ -27,7 +28,22 @@ export interface ExperimentReport {
   config: CliExperimentConfig & { thOn: number; devTh: number };
   results: Omit<ExperimentCell, 'latencies'>[];
   extras?: ExperimentExtras;
+  /** With --grid: every scheme × ratio at each honest-noise level and attacker intensity (own DTMS calibration each). */
+  grid?: GridPoint[];
 }
+
+/** One point of the stress grid. */
+export interface GridPoint {
+  noiseMult: number;
+  intensity: 'default' | 'subtle';
+  thOn: number;
+  devTh: number;
+  results: Omit<ExperimentCell, 'latencies'>[];
+}
+
+/** The stress grid of issue #15: honest noise multipliers × attacker intensities. */
+export const GRID_NOISE: readonly number[] = [1, 1.5, 2, 3];
+export const GRID_INTENSITIES: readonly ('default' | 'subtle')[] = ['default', 'subtle'];
 
 /** Aggregates for the figures that need extra runs (Fig. 5, S2, S4, S5). */
 export interface ExperimentExtras {
@@ -42,6 +58,8 @@ export interface ExperimentExtras {
 export interface RunOptions {
   workers?: number;
   withExtras: boolean;
+  /** Also run the stress grid (report.grid). */
+  grid?: boolean;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -52,9 +70,20 @@ function phase(label: string, jobs: TrialJob[], o: RunOptions): Promise<TrialRes
 
 /** Calibrates ThON/DevTh, runs every scheme × ratio × seed and aggregates [trust-§9, §10]. */
 export async function runExperiment(cfg: CliExperimentConfig, o: RunOptions): Promise<ExperimentReport> {
-  const cal = calibrateThresholds(await phase('calibrate', calibrationJobs(cfg), o));
-  const params = { dtms: cal };
-  const trials = await phase('experiment', gridJobs(cfg, params), o);
+  const { cal, cells } = await runCells(cfg, o, '');
+  const report: ExperimentReport = {
+    config: { ...cfg, thOn: round(cal.thOn), devTh: round(cal.devTh) },
+    results: cells.map(({ latencies: _l, ...rest }) => rest),
+  };
+  if (o.withExtras) report.extras = await runExtras(cfg, { cells, cal, o });
+  if (o.grid === true) report.grid = await runGrid(cfg, o);
+  return report;
+}
+
+/** Calibration and every scheme × ratio × seed of one configuration. */
+async function runCells(cfg: CliExperimentConfig, o: RunOptions, label: string) {
+  const cal = calibrateThresholds(await phase(`calibrate${label}`, calibrationJobs(cfg), o));
+  const trials = await phase(`experiment${label}`, gridJobs(cfg, { dtms: cal }), o);
   const cells: ExperimentCell[] = [];
   let k = 0;
   for (const scheme of cfg.schemes) {
@@ -63,12 +92,25 @@ export async function runExperiment(cfg: CliExperimentConfig, o: RunOptions): Pr
       k += cfg.seeds;
     }
   }
-  const report: ExperimentReport = {
-    config: { ...cfg, thOn: round(cal.thOn), devTh: round(cal.devTh) },
-    results: cells.map(({ latencies: _l, ...rest }) => rest),
-  };
-  if (o.withExtras) report.extras = await runExtras(cfg, { cells, cal, o });
-  return report;
+  return { cal, cells };
+}
+
+async function runGrid(cfg: CliExperimentConfig, o: RunOptions): Promise<GridPoint[]> {
+  const out: GridPoint[] = [];
+  for (const intensity of GRID_INTENSITIES) {
+    for (const m of GRID_NOISE) {
+      const c = { ...cfg, intensity, noiseMult: uniformNoise(m) };
+      const { cal, cells } = await runCells(c, o, ` ×${m} ${intensity}`);
+      out.push({
+        noiseMult: m,
+        intensity,
+        thOn: round(cal.thOn),
+        devTh: round(cal.devTh),
+        results: cells.map(({ latencies: _l, ...rest }) => rest),
+      });
+    }
+  }
+  return out;
 }
 
 const round = (x: number): number => Math.round(x * 1e5) / 1e5;

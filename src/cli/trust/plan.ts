@@ -1,5 +1,5 @@
 // Builds the job lists of `gridtrust trust experiment`: calibration, main grid and the extra figure runs.
-import type { AttackType } from '../../sim/index.ts';
+import type { AttackIntensity, AttackType, NoiseMult } from '../../sim/index.ts';
 import {
   calibrationSeed,
   evaluationSeed,
@@ -16,6 +16,10 @@ export interface CliExperimentConfig extends ExperimentConfig {
   extraSeeds: number;
   /** @default 'S1' — 'S2' = malware footprint on behavioural attackers [trust-§8]. */
   scenario: 'S1' | 'S2';
+  /** Honest-noise multipliers of the evidence world (stress grid). */
+  noiseMult: NoiseMult;
+  /** @default 'default' */
+  intensity: AttackIntensity;
 }
 
 /** Attack-free, measurement-only DTMS runs on the calibration seeds [trust-§9]. */
@@ -33,6 +37,7 @@ export function calibrationJobs(
     cycles: cfg.cycles,
     exclude: false,
     params: { dtms },
+    noiseMult: cfg.noiseMult,
   }));
 }
 
@@ -57,6 +62,8 @@ function job(
     cycles: cfg.cycles,
     exclude: true,
     scenario: cfg.scenario,
+    noiseMult: cfg.noiseMult,
+    intensity: cfg.intensity,
     ...o,
   };
 }
