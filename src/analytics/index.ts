@@ -65,3 +65,5 @@ export type { QuantileModel } from './quantiles.ts';
 export { DEFAULT_LEVELS, calibrateQuantiles, probabilisticScores, quantileBands } from './quantiles.ts';
 export type { NeuralOptions } from './neural.ts';
 export { neuralMethod } from './neural.ts';
+export type { FdiAttack, FdiOptions } from './fdi.ts';
+export { FDI_ATTACKS, centreDistance, injectFdi } from './fdi.ts';

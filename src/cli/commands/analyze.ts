@@ -39,6 +39,7 @@ import { describe, withDerivedDefault } from '../help.ts';
 import { parseNumberArg, printJson } from '../io.ts';
 import { conceptOption } from '../vocabulary.ts';
 import { createProgress } from '../progress.ts';
+import { registerFdi } from './analyze-fdi.ts';
 import { registerFlexibility } from './analyze-flexibility.ts';
 import { registerForecast } from './analyze-forecast.ts';
 
@@ -392,4 +393,5 @@ export const registerAnalyze: RegisterCommand = (program, ctx) => {
   registerClusters(analyze, ctx);
   registerFlexibility(analyze, ctx);
   registerForecast(analyze, ctx);
+  registerFdi(analyze, ctx);
 };
