@@ -53,6 +53,9 @@ export const JSON_RUNS: Readonly<Record<string, JsonRun>> = {
     argv: (c) => ['--input', c.write('wide.csv', wideCsv()), '--k', '2', '--threads', '1'],
   },
   'analyze flexibility': { argv: (c) => ['--input', c.write('wide.csv', wideCsv())] },
+  'analyze fdi-experiment': {
+    skip: 'runs dshw and k-means on a year of households (~40 s); src/analytics/fdi.test.ts checks the attacks',
+  },
   'analyze forecast': {
     argv: (c) => [
       '--input',

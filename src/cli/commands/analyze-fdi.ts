@@ -20,6 +20,7 @@ import { parseIsoTimestamp, readTableFile } from '../data-files.ts';
 import { CliError } from '../errors.ts';
 import { openOutDir } from '../analyze-output.ts';
 import { parseNumberArg, printJson } from '../io.ts';
+import { conceptOption } from '../vocabulary.ts';
 
 interface FdiFlags {
   input: string;
@@ -33,7 +34,7 @@ interface FdiFlags {
 }
 
 const HELP = `
-Injects false data (the attacker set of the trust spec: scaling ×2–4, replay of days 4–8 weeks old,
+Injects false data (the trust experiment's attacker set: scaling ×2–4, replay of days 4–8 weeks old,
 constant 3× mean, uniform random 0–6× mean) into --share of the households from --attack-weeks before
 --train-until on, then compares against the clean data: the feeder (sum of all households) forecast by
 dshw for the week after --train-until, without trust and with trust (the attacked households scored 0,
@@ -41,7 +42,11 @@ i.e. a detector that caught them; their share estimated as the mean trusted hous
 load patterns (mean distance of each clean centre to the nearest centre found, peak-normalised curves).
 
 Example:
-  gridtrust analyze fdi-experiment --input ../shared/data/lcl/lcl_london_2013_halfhourly_kwh_dev.csv.gz --share 0.2 --json`;
+  gridtrust analyze fdi-experiment --input lcl_london_2013_halfhourly_kwh_dev.csv.gz --share 0.2 --json
+
+Exit codes:
+  0  the table was computed
+  2  bad input (an unreadable file, a --train-until without 4 weeks before and one after)`;
 
 function sumColumns(t: LoadTable): Float64Array {
   const out = new Float64Array(t.timestamps.length);
@@ -189,16 +194,16 @@ export function registerFdi(analyze: Command, ctx: CommandContext): void {
   analyze
     .command('fdi-experiment')
     .description(
-      'false-data injection into a share of households: feeder forecast and load patterns with vs without trust, against the clean truth',
+      'false data in a share of households: feeder forecast and load patterns with vs without trust',
     )
     .requiredOption('--input <file>', 'wide household CSV(.gz), e.g. the LCL file')
     .option('--share <x>', 'share of the households attacked', '0.2')
     .option('--train-until <iso>', 'forecast the week from here', '2013-11-25T00:00')
     .option('--attack-weeks <n>', 'the attack starts this many weeks before --train-until', '8')
     .option('--k <n>', 'load patterns (k-means k)', '6')
-    .option('--seed <n>', 'seed of the attacked set, the attacks and k-means', '1')
-    .option('--out <dir>', 'write the table as CSV here')
-    .option('--json', 'print one JSON document on stdout')
+    .addOption(conceptOption('seed', { detail: 'seeds the attacked set, the attacks and k-means' }))
+    .addOption(conceptOption('out', { detail: 'the table as CSV' }))
+    .addOption(conceptOption('json'))
     .addHelpText('after', HELP)
     .action((f: FdiFlags) => runFdi(f, ctx));
 }

@@ -108,12 +108,14 @@ async function probabilistic(
 ): Promise<{ doc: Record<string, unknown>; bands: Float64Array[] } | undefined> {
   const levels = parseLevels(f.quantiles);
   if (levels === undefined) return undefined;
-  const q = await calibrateQuantiles(o.s, o.method, {
-    end: o.end,
-    horizon: o.horizon,
-    validation: 2 * o.s.week,
-    levels,
-  });
+  const validation = 2 * o.s.week;
+  // too little history before the validation weeks: no band rather than no forecast
+  if (o.end - validation < 3 * o.s.week)
+    return {
+      doc: { levels, skipped: `needs ${5 * o.s.week} values before --train-until (5 weeks), got ${o.end}` },
+      bands: [],
+    };
+  const q = await calibrateQuantiles(o.s, o.method, { end: o.end, horizon: o.horizon, validation, levels });
   const bands = quantileBands(q, o.pairs, o.forecast);
   const known = o.pairs.map((p, i) => (p.target < o.s.values.length ? i : -1)).filter((i) => i >= 0);
   const scores =
@@ -262,7 +264,7 @@ async function runFixed(f: ForecastFlags, ctx: CommandContext): Promise<void> {
       unit: name,
       model,
       start: doc.trainUntil,
-      ...(prob === undefined
+      ...(prob === undefined || prob.bands.length === 0
         ? {}
         : {
             band: {
