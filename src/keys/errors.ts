@@ -10,7 +10,10 @@ export type KeysErrorCode =
   | 'GT_ERR_KEYS_MASTER_KEY_PERMISSIONS'
   | 'GT_ERR_KEYS_KEK_ROTATION'
   | 'GT_ERR_KEYS_PKCS11'
-  | 'GT_ERR_KEYS_PKCS11_NO_KEK';
+  | 'GT_ERR_KEYS_PKCS11_NO_KEK'
+  | 'GT_ERR_KEYS_BACKUP'
+  | 'GT_ERR_KEYS_BACKUP_THRESHOLD'
+  | 'GT_ERR_KEYS_EXPORT';
 
 /** Thrown for key-handling faults (wrong KEK size, a wrapped blob that fails its integrity check). */
 export class KeysError extends GridtrustError<KeysErrorCode> {

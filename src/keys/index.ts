@@ -71,3 +71,14 @@ export type {
   LifecycleResult,
 } from './operations.ts';
 export { OP_TARGET, applyLifecycleOp, archiveKeys, selectKeys } from './operations.ts';
+export type { BackupDocument, BackupResult } from './backup.ts';
+export {
+  BACKUP_FORMAT,
+  combineShares,
+  createBackup,
+  keyCheckValue,
+  parseBackup,
+  recoverBackup,
+} from './backup.ts';
+export type { ExportRequest, ExportResult } from './export.ts';
+export { exportKey } from './export.ts';

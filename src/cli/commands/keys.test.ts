@@ -1,9 +1,10 @@
 // `gridtrust keys list|suspend|reinstate|compromise|destroy|archive` and `audit verify|list` through main():
 // contract field names, exit codes, refusals with reasons, the audit chain, no key material printed.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unwrapKeyWithPadding } from '../../keys/index.ts';
 import type { CliIo } from '../io.ts';
 import { main } from '../main.ts';
 
@@ -95,6 +96,103 @@ describe('gridtrust keys (lifecycle) and audit', () => {
       records: 6,
       firstBad: { seq: 3, reason: 'BAD_HASH' },
     });
+  });
+
+  it('backup → recover with 3 of 5 shares into a fresh data dir; 2 shares refused; export with two approvers', async () => {
+    const src = join(root, 'bsrc');
+    const T2 = '4d4d4d0000bc6150';
+    expect((await run(['terminals', 'add', '--system-title', T2, '--data-dir', src])).code).toBe(0);
+    const rootKey = (
+      JSON.parse(readFileSync(join(src, 'personalisation', `${T2}.json`), 'utf8')) as { rootKey: string }
+    ).rootKey;
+    const out = join(root, 'bout');
+    const b = await run(['keys', 'backup', '--out', out, '--data-dir', src, '--json']);
+    expect(b.code).toBe(0);
+    const res = JSON.parse(b.out) as {
+      keys: number;
+      shares: number;
+      threshold: number;
+      backupFile: string;
+      shareFiles: string[];
+    };
+    expect(res).toMatchObject({ keys: 1, shares: 5, threshold: 3 });
+    expect(statSync(res.shareFiles[0]!).mode & 0o777).toBe(0o600);
+    const shares = res.shareFiles.map((f) => readFileSync(f, 'utf8').trim());
+    const fresh = join(root, 'bdst');
+    const two = await run([
+      'keys',
+      'recover',
+      '--backup',
+      res.backupFile,
+      '--share',
+      res.shareFiles[0]!,
+      '--share',
+      res.shareFiles[3]!,
+      '--data-dir',
+      fresh,
+      '--json',
+    ]);
+    expect(two.code).toBe(2);
+    expect(two.err).toMatch(/GT_ERR_KEYS_BACKUP_THRESHOLD/);
+    const three = await run([
+      'keys',
+      'recover',
+      '--backup',
+      res.backupFile,
+      ...[1, 2, 4].flatMap((i) => ['--share', res.shareFiles[i]!]),
+      '--data-dir',
+      fresh,
+      '--json',
+    ]);
+    expect(three.code).toBe(0);
+    expect(JSON.parse(three.out)).toMatchObject({ recovered: 1 });
+    const kekFile = join(root, 'recipient.hex');
+    writeFileSync(kekFile, `${'ab'.repeat(32)}\n`);
+    const ex = await run([
+      'keys',
+      'export',
+      '--terminal',
+      T2,
+      '--recipient-kek-file',
+      kekFile,
+      '--approver',
+      'alice',
+      '--approver',
+      'bob',
+      '--data-dir',
+      fresh,
+      '--json',
+    ]);
+    expect(ex.code).toBe(0);
+    const e = JSON.parse(ex.out) as {
+      terminal: string;
+      purpose: number;
+      version: number;
+      wrappedHex: string;
+      kcv: string;
+    };
+    expect(e).toMatchObject({ terminal: T2, purpose: 0, version: 1 });
+    expect(
+      unwrapKeyWithPadding(Buffer.from('ab'.repeat(32), 'hex'), Buffer.from(e.wrappedHex, 'hex')).toString(
+        'hex',
+      ),
+    ).toBe(rootKey);
+    const solo = await run([
+      'keys',
+      'export',
+      '--terminal',
+      T2,
+      '--recipient-kek-file',
+      kekFile,
+      '--approver',
+      'alice',
+      '--data-dir',
+      fresh,
+    ]);
+    expect(solo.code).toBe(2);
+    const printed = [b, two, three, ex, solo].map((r) => r.out + r.err).join('');
+    expect(printed).not.toContain(rootKey);
+    for (const s of shares) expect(printed).not.toContain(s);
   });
 
   it('refuses bad input with exit 2 and an unknown terminal with exit 1', async () => {

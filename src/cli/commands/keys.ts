@@ -2,6 +2,7 @@
 import type { RegisterCommand } from '../command.ts';
 import { describe } from '../help.ts';
 import { addConcept, conceptOption } from '../vocabulary.ts';
+import { addBackupCommands } from './keys-backup.ts';
 import { addOpCommand, runList } from './keys-lifecycle.ts';
 
 export const registerKeys: RegisterCommand = (program, ctx) => {
@@ -32,4 +33,5 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
     );
   for (const op of ['suspend', 'reinstate', 'deactivate', 'compromise', 'destroy', 'archive'] as const)
     addOpCommand(keys, ctx, op);
+  addBackupCommands(keys, ctx);
 };
