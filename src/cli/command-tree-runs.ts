@@ -146,6 +146,49 @@ export const JSON_RUNS: Readonly<Record<string, JsonRun>> = {
   'audit verify': { argv: (c) => dataDir(c) },
   'audit list': { argv: (c) => dataDir(c) },
   'keys list': { argv: (c) => [...dataDir(c), '--system-title', '4d4d4d0000bc614e'] },
+  'keys kek init': { argv: (c) => dataDir(c) },
+  'keys backup': { argv: (c) => [...dataDir(c), '--out', `${c.dir}/backup`] },
+  'keys recover': {
+    async argv(c) {
+      await c.gridtrust([
+        'keys',
+        'backup',
+        '--shares',
+        '2',
+        '--threshold',
+        '2',
+        '--out',
+        `${c.dir}/b2`,
+        ...dataDir(c),
+      ]);
+      const share = (n: number) => ['--share', `${c.dir}/b2/share-${n}.hex`];
+      return [
+        '--backup',
+        `${c.dir}/b2/gridtrust-backup.json`,
+        ...share(1),
+        ...share(2),
+        '--data-dir',
+        `${c.dir}/fresh`,
+      ];
+    },
+  },
+  'keys export': {
+    async argv(c) {
+      const kx = ['--data-dir', `${c.dir}/kx`];
+      await c.gridtrust(['terminals', 'add', '--system-title', '4d4d4d0000bc614e', ...kx]);
+      return [
+        ...kx,
+        '--terminal',
+        '4d4d4d0000bc614e',
+        '--recipient-kek-file',
+        c.write('kek.hex', `${'ab'.repeat(32)}\n`),
+        '--approver',
+        'alice',
+        '--approver',
+        'bob',
+      ];
+    },
+  },
   ...Object.fromEntries(
     ['suspend', 'reinstate', 'deactivate', 'compromise', 'destroy', 'archive'].map((op) => [
       `keys ${op}`,

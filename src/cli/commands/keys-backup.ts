@@ -7,6 +7,8 @@ import type { TerminalId } from '../../core/index.ts';
 import { combineShares, createBackup, exportKey, parseBackup, recoverBackup } from '../../keys/index.ts';
 import type { CommandContext } from '../command.ts';
 import { CliError } from '../errors.ts';
+import { describe } from '../help.ts';
+import { conceptOption } from '../vocabulary.ts';
 import { parseHexArg, parseNumberArg, printJson } from '../io.ts';
 import { createSystemClock } from '../system-clock.ts';
 import { withKeysContext } from './keys-context.ts';
@@ -158,57 +160,65 @@ async function runExport(ctx: CommandContext, f: ExportFlags): Promise<void> {
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-const DATA_DIR = 'data directory (default $GRIDTRUST_DATA_DIR or ./.gridtrust)';
 
 /** Adds backup, recover and export under `gridtrust keys`. */
 export function addBackupCommands(keys: Command, ctx: CommandContext): void {
-  keys
-    .command('backup')
-    .description('split backup: a backup KEK split N/T (Shamir), every root key re-wrapped under it')
+  const backup = describe(keys.command('backup'), {
+    purpose: 'split backup: a backup KEK split N/T (Shamir), every root key re-wrapped under it',
+    examples: ['gridtrust keys backup --shares 5 --threshold 3 --out /media/backup-2026-12 --json'],
+    exitCodes: { 0: 'written', 2: 'bad input, or --out holds files already' },
+    docs: ['docs/keys.md'],
+  });
+  backup
     .option('--shares <n>', 'share files to write (custodians)', '5')
     .option('--threshold <t>', 'shares needed to recover', '3')
     .requiredOption(
       '--out <dir>',
       'directory for gridtrust-backup.json and share-<n>.hex (never overwritten)',
     )
-    .option('--data-dir <dir>', DATA_DIR)
+    .addOption(conceptOption('dataDir'))
     .option('--config <file>', 'JSON config (keyStore, pkcs11*)')
-    .option('--json', 'print { keys, shares, threshold, backupFile, shareFiles } on stdout')
-    .addHelpText(
-      'after',
-      '\nExample:\n  gridtrust keys backup --shares 5 --threshold 3 --out /media/backup-2026-12 --json',
-    )
+    .addOption(conceptOption('json', { detail: '{ keys, shares, threshold, backupFile, shareFiles }' }))
     .action((f: BackupFlags) => runBackup(ctx, f));
-  keys
-    .command('recover')
-    .description('recover a backup into --data-dir with a threshold of shares; keys re-wrapped under its KEK')
+  const recover = describe(keys.command('recover'), {
+    purpose: 'recover a backup into --data-dir with a threshold of shares; keys re-wrapped under its KEK',
+    details: 'Fewer shares than the threshold fail with GT_ERR_KEYS_BACKUP_THRESHOLD and change nothing.',
+    examples: [
+      'gridtrust keys recover --backup b/gridtrust-backup.json --share s1.hex --share s3.hex --share s4.hex --data-dir ./fresh --json',
+    ],
+    exitCodes: { 0: 'recovered', 2: 'too few or wrong shares, or an altered backup (nothing changed)' },
+    docs: ['docs/keys.md'],
+  });
+  recover
     .requiredOption('--backup <file>', 'the gridtrust-backup.json file')
     .requiredOption('--share <file>', 'a share file (repeat: at least the threshold)', collect)
-    .option('--data-dir <dir>', DATA_DIR)
+    .addOption(conceptOption('dataDir'))
     .option('--config <file>', 'JSON config (keyStore, pkcs11*)')
-    .option('--json', 'print { recovered, skipped, keys } on stdout')
-    .addHelpText(
-      'after',
-      '\nFewer shares than the threshold fail with GT_ERR_KEYS_BACKUP_THRESHOLD and change nothing.\n\nExample:\n  gridtrust keys recover --backup b/gridtrust-backup.json --share s1.hex --share s3.hex --share s4.hex --data-dir ./fresh --json',
-    )
+    .addOption(conceptOption('json', { detail: '{ recovered, skipped, keys }' }))
     .action((f: RecoverFlags) => runRecover(ctx, f));
-  keys
-    .command('export')
-    .description("export a terminal's K_root wrapped (RFC 5649) under a recipient KEK, with dual control")
+  const exp = describe(keys.command('export'), {
+    purpose: "export a terminal's K_root wrapped (RFC 5649) under a recipient KEK, with dual control",
+    examples: [
+      'gridtrust keys export --terminal 4d4d4d0000bc614e --recipient-kek-file kek.hex --approver alice --approver bob --json',
+    ],
+    exitCodes: {
+      0: 'exported (audited)',
+      2: 'refused: one approver, bad KEK file, derived purpose, destroyed key',
+    },
+    docs: ['docs/keys.md'],
+  });
+  exp
     .requiredOption('--terminal <hex>', 'the terminal: 16 hex digits')
     .option('--purpose <p>', 'only 0 (K_root)', '0')
     .requiredOption('--recipient-kek-file <file>', "the recipient's AES-256 KEK: a file of 64 hex digits")
     .requiredOption('--approver <name>', 'an approver (twice, two different people)', collect)
     .option('--reason <text>', 'why (goes to the audit log)')
-    .option('--data-dir <dir>', DATA_DIR)
+    .addOption(conceptOption('dataDir'))
     .option('--config <file>', 'JSON config (keyStore, pkcs11*)')
-    .option(
-      '--json',
-      'print { terminal, purpose, version, wrappedHex, kcv, approvers, recipientKekId } on stdout',
-    )
-    .addHelpText(
-      'after',
-      '\nExample:\n  gridtrust keys export --terminal 4d4d4d0000bc614e --recipient-kek-file kek.hex --approver alice --approver bob --json',
+    .addOption(
+      conceptOption('json', {
+        detail: '{ terminal, purpose, version, wrappedHex, kcv, approvers, recipientKekId }',
+      }),
     )
     .action((f: ExportFlags) => runExport(ctx, f));
 }

@@ -3,6 +3,7 @@ import type { RegisterCommand } from '../command.ts';
 import { describe } from '../help.ts';
 import { addConcept, conceptOption } from '../vocabulary.ts';
 import { addBackupCommands } from './keys-backup.ts';
+import { addKekCommands } from './keys-kek.ts';
 import { addOpCommand, runList } from './keys-lifecycle.ts';
 
 export const registerKeys: RegisterCommand = (program, ctx) => {
@@ -34,4 +35,5 @@ export const registerKeys: RegisterCommand = (program, ctx) => {
   for (const op of ['suspend', 'reinstate', 'deactivate', 'compromise', 'destroy', 'archive'] as const)
     addOpCommand(keys, ctx, op);
   addBackupCommands(keys, ctx);
+  addKekCommands(keys, ctx);
 };
