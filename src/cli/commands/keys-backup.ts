@@ -174,7 +174,7 @@ export function addBackupCommands(keys: Command, ctx: CommandContext): void {
     .option('--threshold <t>', 'shares needed to recover', '3')
     .requiredOption(
       '--out <dir>',
-      'directory for gridtrust-backup.json and share-<n>.hex (never overwritten)',
+      'directory to write files into, created when missing: gridtrust-backup.json and share-<n>.hex (never overwritten)',
     )
     .addOption(conceptOption('dataDir'))
     .option('--config <file>', 'JSON config (keyStore, pkcs11*)')
