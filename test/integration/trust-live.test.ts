@@ -56,7 +56,7 @@ describe('live honest fleet (simulate --target → serve)', () => {
         expect(r.reason).toBeUndefined();
         expect(r.failed).toBe(false);
         expect(code).toBe(0);
-      }, 30_000);
+      }, 120_000);
     }
   }
 });
